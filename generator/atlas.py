@@ -1,0 +1,155 @@
+"""Everything the outputs need, loaded from disk and checked for consistency as one Atlas object."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import networkx as nx
+
+from .content import normalize_heading, parse_content
+from .graph import build_graph, parse_concepts, parse_preface_links, parse_prerequisites, parse_tracks
+from .model import AtlasError, GraphSpec, Outline, SnippetResult, SnippetSpec, Topic, TopicContent
+from .outline import decode, parse_errata, parse_outline
+from .snippets import LANGUAGES, parse_snippet
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Where one atlas's inputs live. Another syllabus keeps its errata, topics, snippets and graph beside it."""
+
+    root: Path  # the project: docs/, mkdocs.yml
+    syllabus: Path
+    data_dir: Path
+    graph_dir: Path
+
+    @classmethod
+    def default(cls, root: Path) -> Sources:
+        return cls(root, root / "data" / "syllabus.txt", root / "data", root / "graph")
+
+    @classmethod
+    def for_syllabus(cls, root: Path, syllabus: Path) -> Sources:
+        syllabus = syllabus.resolve()
+        if syllabus == (root / "data" / "syllabus.txt").resolve():
+            return cls.default(root)
+        return cls(root, syllabus, syllabus.parent, syllabus.parent / "graph")
+
+    def rel(self, path: Path) -> str:
+        """Paths in messages are relative to the project when they can be, so they are short and clickable."""
+        try:
+            return str(path.resolve().relative_to(self.root.resolve()))
+        except ValueError:
+            return str(path)
+
+
+@dataclass
+class Atlas:
+    outline: Outline
+    contents: dict[str, TopicContent]
+    preface: dict[str, TopicContent]
+    snippets: dict[str, list[SnippetSpec]]
+    spec: GraphSpec
+    graph: nx.DiGraph
+    results: dict[str, SnippetResult] = field(default_factory=dict)
+
+    def topic(self, topic_id: str) -> Topic:
+        return self._topics[topic_id]
+
+    def __post_init__(self) -> None:
+        self._topics = {t.id: t for t in self.outline.topics}
+
+
+def _read(path: Path, sources: Sources) -> str:
+    return decode(path.read_bytes(), sources.rel(path))
+
+
+def load_atlas(sources: Sources) -> Atlas:
+    if not sources.syllabus.is_file():
+        raise AtlasError(sources.rel(sources.syllabus), None, "syllabus file not found")
+    text = _read(sources.syllabus, sources)
+    errata_path = sources.data_dir / "errata.yaml"
+    errata = {}
+    if errata_path.is_file():
+        errata = parse_errata(_read(errata_path, sources), sources.rel(errata_path), text.split("\n"))
+    outline = parse_outline(text, sources.rel(sources.syllabus), errata)
+    known = {t.id for t in outline.topics}
+
+    contents = {}
+    for path in sorted((sources.data_dir / "topics").glob("*.md")):
+        ident = path.stem
+        if ident not in known:
+            raise AtlasError(sources.rel(path), None, f"no topic {ident} in the syllabus")
+        contents[ident] = parse_content(_read(path, sources), sources.rel(path), ident)
+    preface = {}
+    section_ids = {s.id for s in outline.preface}
+    for path in sorted((sources.data_dir / "preface").glob("*.md")):
+        if path.stem not in section_ids:
+            raise AtlasError(sources.rel(path), None, f"no preface section {path.stem!r} in the syllabus")
+        preface[path.stem] = parse_content(_read(path, sources), sources.rel(path), path.stem, full=False)
+
+    snippets: dict[str, list[SnippetSpec]] = {}
+    snippet_root = sources.data_dir / "snippets"
+    for folder in sorted(p for p in snippet_root.glob("*") if p.is_dir()):
+        if folder.name not in known:
+            raise AtlasError(sources.rel(folder), None, f"snippets for unknown topic {folder.name}")
+        files = sorted(p for p in folder.iterdir() if p.suffix in LANGUAGES)
+        snippets[folder.name] = [parse_snippet(_read(p, sources), sources.rel(p), folder.name) for p in files]
+
+    spec = load_graph_spec(sources)
+    hours = {k: c.hours for k, c in contents.items() if c.hours}
+    atlas = Atlas(outline, contents, preface, snippets, spec, build_graph(outline, spec, hours))
+    check_consistency(atlas)
+    return atlas
+
+
+def load_graph_spec(sources: Sources) -> GraphSpec:
+    def read(name: str, parse):
+        path = sources.graph_dir / name
+        return tuple(parse(_read(path, sources), sources.rel(path))) if path.is_file() else ()
+
+    return GraphSpec(read("prerequisites.yaml", parse_prerequisites), read("concepts.yaml", parse_concepts),
+                     read("tracks.yaml", parse_tracks), read("preface.yaml", parse_preface_links))
+
+
+def check_consistency(atlas: Atlas) -> None:
+    """Content headings must be the topic's points in syllabus order; snippet `point`s must exist."""
+    for ident, content in atlas.contents.items():
+        _check_sections(content, [p.title for p in atlas.topic(ident).points], f"topic {ident}")
+    for section in atlas.outline.preface:
+        content = atlas.preface.get(section.id)
+        if content:
+            _check_sections(content, [i.title for i in section.items], f"preface section {section.title}")
+    for ident, specs in atlas.snippets.items():
+        points = {normalize_heading(p.title) for p in atlas.topic(ident).points}
+        for spec in specs:
+            if spec.point and normalize_heading(spec.point) not in points:
+                raise AtlasError(spec.path, None, f"`point: {spec.point}` is not a point of topic {ident}")
+    sections = {s.id: {i.number for i in s.items} for s in atlas.outline.preface}
+    for link in atlas.spec.preface_links:
+        if link.item not in sections.get(link.section, set()):
+            raise AtlasError("graph/preface.yaml", None, f"no preface item {link.section} {link.item})")
+
+
+def _check_sections(content: TopicContent, titles: list[str], what: str) -> None:
+    wanted = [normalize_heading(t) for t in titles]
+    seen: list[int] = []
+    for section in content.sections:
+        key = normalize_heading(section.title)
+        if key not in wanted:
+            raise AtlasError(content.path, section.line,
+                             f"heading {section.title!r} is not a point of {what}; the points are: "
+                             + " | ".join(titles))
+        index = wanted.index(key)
+        if index in seen:
+            raise AtlasError(content.path, section.line, f"heading {section.title!r} appears twice")
+        if seen and index < seen[-1]:
+            raise AtlasError(content.path, section.line, f"heading {section.title!r} is out of syllabus order")
+        seen.append(index)
+
+
+def section_for(content: TopicContent | None, title: str):
+    """The written section for a point title, or None."""
+    if content is None:
+        return None
+    key = normalize_heading(title)
+    return next((s for s in content.sections if normalize_heading(s.title) == key), None)
