@@ -102,6 +102,7 @@ class Outline:
     units: tuple[Unit, ...]
     preface: tuple[PrefaceSection, ...]
     records: tuple[LineRecord, ...]
+    corrections: tuple[Correction, ...] = ()
 
     @property
     def chapters(self) -> list[Chapter]:

@@ -188,6 +188,7 @@ def parse_outline(text: str, path: str, errata: dict[int, Correction] | None = N
         units=tuple(_freeze_unit(u) for u in units),
         preface=tuple(_freeze_section(s) for s in preface),
         records=tuple(sorted(records, key=lambda r: r.line)),
+        corrections=tuple(errata[n] for n in sorted(errata)),
     )
 
 

@@ -1,0 +1,34 @@
+"""Escaping for each place data text lands: Markdown text, HTML, attribute values, URLs."""
+
+from __future__ import annotations
+
+import html
+import re
+
+# Characters Python-Markdown (and arithmatex for `$`) give meaning to; a backslash makes each literal.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|$])")
+
+
+def md(text: object) -> str:
+    """Data text as literal Markdown inline text: no HTML, no emphasis, no links, no math."""
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(str(text), quote=False)).replace("\n", " ")
+
+
+def attr(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def url(text: str) -> str:
+    """A validated http(s) address made safe inside Markdown link parentheses."""
+    return text.replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(">", "%3E")
+
+
+def fence(code: str, info: str = "") -> str:
+    """A fenced block whose fence is longer than any backtick run in the code, so no code can close it early."""
+    longest = max((len(m) for m in re.findall(r"`+", code)), default=0)
+    ticks = "`" * max(3, longest + 1)
+    return f"{ticks}{info}\n{code.rstrip()}\n{ticks}"
+
+
+def hours(value: float) -> str:
+    return f"{value:g}"

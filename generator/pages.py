@@ -1,0 +1,190 @@
+"""Atlas -> Markdown pages (jinja2). Pure: objects in, {relative path: text} out."""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import jinja2
+
+from . import markup
+from .atlas import Atlas, section_for
+from .content import normalize_heading
+from .diagrams import embed_diagrams
+from .graph import learning_path, path_hours, path_to_goals, prerequisites_of, unlocks
+from .model import SnippetSpec, Topic
+
+def topic_page(topic_id: str) -> str:
+    return f"topics/{topic_id}.md"
+
+
+def chapter_page(chapter_id: str) -> str:
+    return f"chapters/{chapter_id}.md"
+
+
+def unit_page(unit_id: str) -> str:
+    return f"units/{unit_id}.md"
+
+
+def preface_page(section_id: str) -> str:
+    return f"preface/{section_id}.md"
+
+
+def snippet_file(spec: SnippetSpec) -> str:
+    return f"snippets/{spec.topic_id}/{spec.name}"
+
+
+@dataclass(frozen=True)
+class Extras:
+    """Things other outputs make that pages embed: small maps by topic id, and the site's download paths."""
+
+    neighbourhood_svg: dict[str, str]
+    downloads: dict[str, str]  # label -> site path
+
+
+def _env() -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.PackageLoader("generator", "templates"), autoescape=False,
+                             undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+                             comment_start_string="{##", comment_end_string="##}",
+                             trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(md=markup.md, attr=markup.attr, url=markup.url, hours=markup.hours)
+    env.globals.update(fence=markup.fence)
+    return env
+
+
+def render_pages(atlas: Atlas, render_dot: Callable[..., str], extras: Extras) -> dict[str, str]:
+    env = _env()
+    g = atlas.graph
+    pages: dict[str, str] = {}
+
+    def link(from_page: str, to_page: str) -> str:
+        return posixpath.relpath(to_page, posixpath.dirname(from_page))
+
+    def topic_ref(from_page: str, topic_id: str) -> dict:
+        topic = atlas.topic(topic_id)
+        return {"id": topic.id, "title": topic.title, "href": link(from_page, topic_page(topic.id)),
+                "hours": g.nodes[f"topic:{topic.id}"]["hours"], "written": topic.id in atlas.contents}
+
+    def path_info(from_page: str, ids: list[str]) -> dict:
+        refs = [topic_ref(from_page, t) for t in ids]
+        return {"steps": refs, "hours": path_hours(g, ids), "unwritten": sum(1 for r in refs if not r["written"])}
+
+    def body(content, section) -> str:
+        return embed_diagrams(section.body, content.path, section.line + 1, render_dot)
+
+    common = {"downloads": extras.downloads}
+    for unit in atlas.outline.units:
+        for chapter in unit.chapters:
+            for topic in chapter.topics:
+                page = topic_page(topic.id)
+                content = atlas.contents.get(topic.id)
+                specs = atlas.snippets.get(topic.id, [])
+                by_point = {normalize_heading(p.title): [] for p in topic.points}
+                loose = []
+                for spec in specs:
+                    key = normalize_heading(spec.point) if spec.point else None
+                    (by_point[key] if key in by_point else loose).append(spec)
+                points = []
+                for point in topic.points:
+                    section = section_for(content, point.title)
+                    points.append({"point": point, "body": body(content, section) if section else None,
+                                   "snippets": [_snippet(s, atlas, page, link) for s in
+                                                by_point[normalize_heading(point.title)]]})
+                pages[page] = env.get_template("topic.md.j2").render(
+                    topic=topic, unit=unit, chapter=chapter, content=content, points=points,
+                    loose=[_snippet(s, atlas, page, link) for s in loose],
+                    hours=g.nodes[f"topic:{topic.id}"]["hours"],
+                    prereqs=[(topic_ref(page, t), d) for t, d in prerequisites_of(g, topic.id)],
+                    unlocks=[(topic_ref(page, t), d) for t, d in unlocks(g, topic.id)],
+                    path=path_info(page, learning_path(g, topic.id)),
+                    unit_href=link(page, unit_page(unit.id)), chapter_href=link(page, chapter_page(chapter.id)),
+                    map_svg=extras.neighbourhood_svg.get(topic.id, ""),
+                    preface=_preface_refs(atlas, topic, page, link), **common)
+            pages[chapter_page(chapter.id)] = env.get_template("chapter.md.j2").render(
+                unit=unit, chapter=chapter, unit_href=link(chapter_page(chapter.id), unit_page(unit.id)),
+                topics=[_topic_row(atlas, chapter_page(chapter.id), t, topic_ref) for t in chapter.topics])
+        pages[unit_page(unit.id)] = env.get_template("unit.md.j2").render(
+            unit=unit, chapters=[{"chapter": c, "href": link(unit_page(unit.id), chapter_page(c.id)),
+                                  "topics": [_topic_row(atlas, unit_page(unit.id), t, topic_ref) for t in c.topics]}
+                                 for c in unit.chapters])
+    for section in atlas.outline.preface:
+        page = preface_page(section.id)
+        content = atlas.preface.get(section.id)
+        items = []
+        for item in section.items:
+            sec = section_for(content, item.title)
+            linked = next((lk.topics for lk in atlas.spec.preface_links
+                           if lk.section == section.id and lk.item == item.number), ())
+            items.append({"item": item, "body": body(content, sec) if sec else None,
+                          "topics": [topic_ref(page, t) for t in linked]})
+        pages[page] = env.get_template("preface.md.j2").render(section=section, content=content, items=items)
+    tracks = [{"track": t, "path": path_info("tracks.md", path_to_goals(g, t.goals)),
+               "goals": [topic_ref("tracks.md", x) for x in t.goals]} for t in atlas.spec.tracks]
+    pages["tracks.md"] = env.get_template("tracks.md.j2").render(tracks=tracks)
+    records = atlas.outline.records
+    pages["errata.md"] = env.get_template("errata.md.j2").render(
+        outline=atlas.outline, parsed=sum(r.status == "parsed" for r in records),
+        corrected=[r for r in records if r.status == "corrected"], skipped=[r for r in records if r.status == "skipped"])
+    pages["index.md"] = env.get_template("index.md.j2").render(
+        outline=atlas.outline, counts=counts(atlas), tracks=tracks,
+        units=[{"unit": u, "href": unit_page(u.id)} for u in atlas.outline.units],
+        preface=[{"section": s, "href": preface_page(s.id)} for s in atlas.outline.preface], **common)
+    return pages
+
+
+def _topic_row(atlas: Atlas, page: str, topic: Topic, topic_ref) -> dict:
+    row = topic_ref(page, topic.id)
+    content = atlas.contents.get(topic.id)
+    written = sum(1 for p in topic.points if section_for(content, p.title))
+    row.update(points=len(topic.points), written_points=written, snippets=len(atlas.snippets.get(topic.id, [])),
+               title_en=content.title_en if content else "")
+    return row
+
+
+def _snippet(spec: SnippetSpec, atlas: Atlas, page: str, link) -> dict:
+    result = atlas.results.get(spec.key)
+    run = f"python3 {spec.name}" if spec.language == "python" else f"cc -O2 -pthread {spec.name} -lm && ./a.out"
+    return {"spec": spec, "result": result, "run": run, "href": link(page, snippet_file(spec)),
+            "lang": "python" if spec.language == "python" else "c"}
+
+
+def _preface_refs(atlas: Atlas, topic: Topic, page: str, link) -> list[dict]:
+    refs = []
+    for section in atlas.outline.preface:
+        for item in section.items:
+            for lk in atlas.spec.preface_links:
+                if lk.section == section.id and lk.item == item.number and topic.id in lk.topics:
+                    refs.append({"section": section, "item": item,
+                                 "href": link(page, preface_page(section.id)) + f"#item-{item.number}"})
+    return refs
+
+
+def counts(atlas: Atlas) -> dict:
+    topics = atlas.outline.topics
+    return {
+        "units": len(atlas.outline.units), "chapters": len(atlas.outline.chapters), "topics": len(topics),
+        "points": sum(len(t.points) for t in topics), "written": len(atlas.contents),
+        "snippets": sum(len(v) for v in atlas.snippets.values()),
+        "hours": markup.hours(round(sum(c.hours or 0 for c in atlas.contents.values()), 1)),
+        "questions": sum(len(c.questions) for c in atlas.contents.values()),
+    }
+
+
+def nav(atlas: Atlas, extra: list | None = None) -> list:
+    """MkDocs nav in syllabus order: home, guides, preface, units > chapters > topics."""
+    items: list = [{"首页": "index.md"}]
+    items += extra or []
+    if atlas.outline.preface:
+        items.append({"导读": [{s.title: preface_page(s.id)} for s in atlas.outline.preface]})
+    for unit in atlas.outline.units:
+        chapters = []
+        for chapter in unit.chapters:
+            entries = [{"本章概览": chapter_page(chapter.id)}]
+            entries += [{f"{t.id} {t.title}" if not t.implicit else f"{chapter.id} {t.title}（要点）":
+                         topic_page(t.id)} for t in chapter.topics]
+            chapters.append({f"{chapter.id} {chapter.title}": entries})
+        items.append({f"{unit.id} {unit.title}": [{"本单元概览": unit_page(unit.id)}, *chapters]})
+    items.append({"学习路线": "tracks.md"})
+    items.append({"勘误与来源": "errata.md"})
+    return items

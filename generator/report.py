@@ -1,0 +1,83 @@
+"""`atlas check` reports: how every source line was used, and how complete each topic's content is. Pure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .atlas import Atlas, section_for
+from .model import Outline
+
+MIN_QUESTIONS, MIN_REFERENCES = 3, 2
+
+
+@dataclass(frozen=True)
+class Coverage:
+    topic_id: str
+    unit_id: str
+    points: int
+    written: int
+    snippets: int
+    questions: int
+    references: int
+    has_content: bool
+
+    @property
+    def complete(self) -> bool:
+        return (self.has_content and self.written == self.points and self.snippets >= 1
+                and self.questions >= MIN_QUESTIONS and self.references >= MIN_REFERENCES)
+
+    def missing(self) -> list[str]:
+        if not self.has_content:
+            return ["no content file"]
+        gaps = []
+        if self.written < self.points:
+            gaps.append(f"{self.points - self.written} point(s) without a section")
+        if self.snippets < 1:
+            gaps.append("no snippet")
+        if self.questions < MIN_QUESTIONS:
+            gaps.append(f"{self.questions} question(s), want {MIN_QUESTIONS}+")
+        if self.references < MIN_REFERENCES:
+            gaps.append(f"{self.references} reference(s), want {MIN_REFERENCES}+")
+        return gaps
+
+
+def coverage(atlas: Atlas) -> list[Coverage]:
+    rows = []
+    for topic in atlas.outline.topics:
+        content = atlas.contents.get(topic.id)
+        rows.append(Coverage(
+            topic.id, topic.unit_id, len(topic.points),
+            sum(1 for p in topic.points if section_for(content, p.title)), len(atlas.snippets.get(topic.id, [])),
+            len(content.questions) if content else 0, len(content.references) if content else 0,
+            content is not None))
+    return rows
+
+
+def line_report(outline: Outline) -> str:
+    """One line per non-blank source line: parsed, corrected (and how) or skipped (and why)."""
+    out = [f"{outline.path}: {len(outline.records)} non-blank lines"]
+    for r in outline.records:
+        detail = f"  ({r.detail})" if r.detail else ""
+        out.append(f"{r.line:5d}  {r.status:<9} {r.what}{detail}")
+    return "\n".join(out)
+
+
+def summary(outline: Outline, rows: list[Coverage]) -> str:
+    statuses = {s: sum(1 for r in outline.records if r.status == s) for s in ("parsed", "corrected", "skipped")}
+    topics = outline.topics
+    return "\n".join([
+        f"units {len(outline.units)}, chapters {len(outline.chapters)}, topics {len(topics)}, "
+        f"points {sum(len(t.points) for t in topics)}, preface sections {len(outline.preface)}",
+        "lines: " + ", ".join(f"{k} {v}" for k, v in statuses.items()),
+        f"content: {sum(r.has_content for r in rows)}/{len(rows)} topics written, "
+        f"{sum(r.complete for r in rows)} complete",
+    ])
+
+
+def coverage_table(rows: list[Coverage]) -> str:
+    out = ["topic     points  written  snippets  questions  refs  status"]
+    for r in rows:
+        status = "complete" if r.complete else "; ".join(r.missing())
+        out.append(f"{r.topic_id:<9} {r.points:>6}  {r.written:>7}  {r.snippets:>8}  {r.questions:>9}  "
+                   f"{r.references:>4}  {status}")
+    return "\n".join(out)

@@ -1,0 +1,83 @@
+"""Static SVG maps drawn by Graphviz: each topic's neighbourhood, and the whole prerequisite map.
+
+They work without JavaScript and print, so the PDF and readers without scripts see the same relations.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable
+
+import networkx as nx
+
+from .graph import neighbourhood, node_topic, reduced
+
+PALETTE = ["#3f51b5", "#e65100", "#2e7d32", "#c2185b", "#00838f", "#6d4c41", "#7b1fa2", "#546e7a", "#9e9d24",
+           "#d84315", "#1565c0", "#558b2f"]
+
+
+def unit_colour(unit_id: str) -> str:
+    return PALETTE[(int(unit_id) - 1) % len(PALETTE)] if unit_id.isdigit() else PALETTE[0]
+
+
+def _q(text: str) -> str:
+    """A dot double-quoted string; backslashes and quotes escaped, newlines kept out."""
+    return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def _label(g: nx.DiGraph, node: str, width: int = 10) -> str:
+    title = g.nodes[node]["label"]
+    short = title if len(title) <= width else title[: width - 1] + "…"
+    return f"{node_topic(node)}\\n" + short.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def neighbourhood_dot(g: nx.DiGraph, topic_id: str, href: Callable[[str], str]) -> str:
+    sub = neighbourhood(g, topic_id)
+    centre = f"topic:{topic_id}"
+    lines = ["digraph N {", "rankdir=TB; bgcolor=transparent; nodesep=0.25; ranksep=0.35;",
+             'node [shape=box style="rounded,filled" fontsize=10 fontcolor=white margin="0.08,0.04"];',
+             "edge [color=\"#888888\" arrowsize=0.6];"]
+    for n in sorted(sub, key=lambda n: g.nodes[n]["order"]):
+        data = g.nodes[n]
+        extra = " penwidth=3 color=black" if n == centre else ""
+        lines.append(f'{_q(n)} [label="{_label(g, n)}" fillcolor="{unit_colour(data["unit"])}" '
+                     f'URL={_q(href(node_topic(n)))} tooltip={_q(node_topic(n) + " " + data["label"])}{extra}];')
+    for u, v in sorted(sub.edges):
+        lines.append(f"{_q(u)} -> {_q(v)};")
+    lines.append("}")
+    return "\n".join(lines)
+
+
+def whole_map_dot(g: nx.DiGraph, href: Callable[[str], str] | None = None) -> str:
+    """Every topic, grouped in one cluster per unit, with the reduced prerequisite edges."""
+    red = reduced(g)
+    lines = ["digraph Atlas {", "rankdir=LR; bgcolor=white; nodesep=0.12; ranksep=0.6; newrank=true;",
+             'node [shape=box style="rounded,filled" fontsize=9 fontcolor=white margin="0.06,0.03"];',
+             'edge [color="#9e9e9e" arrowsize=0.5];']
+    units = [n for n in g if g.nodes[n].get("kind") == "unit"]
+    for u in sorted(units, key=lambda n: g.nodes[n]["order"]):
+        uid = g.nodes[u]["unit"]
+        lines.append(f"subgraph cluster_{uid} {{ label={_q(uid + ' ' + g.nodes[u]['label'])}; "
+                     f'color="{unit_colour(uid)}"; fontcolor="{unit_colour(uid)}"; fontsize=12;')
+        for n in sorted((n for n in red if g.nodes[n]["unit"] == uid), key=lambda n: g.nodes[n]["order"]):
+            url = f" URL={_q(href(node_topic(n)))}" if href else ""
+            lines.append(f'  {_q(n)} [label="{_label(g, n, 8)}" fillcolor="{unit_colour(uid)}"{url} '
+                         f'tooltip={_q(node_topic(n) + " " + g.nodes[n]["label"])}];')
+        lines.append("}")
+    for u, v in sorted(red.edges):
+        cross = g.nodes[u]["unit"] != g.nodes[v]["unit"]
+        lines.append(f"{_q(u)} -> {_q(v)}" + (' [color="#d32f2f" penwidth=1.2];' if cross else ";"))
+    lines.append("}")
+    return "\n".join(lines)
+
+
+def neighbourhood_svgs(g: nx.DiGraph, topic_ids: list[str], render: Callable[[str], str],
+                       page_of: Callable[[str], str]) -> dict[str, str]:
+    """SVG per topic, links relative to that topic's page."""
+    result = {}
+    for topic_id in topic_ids:
+        here = posixpath.dirname(page_of(topic_id))
+        dot = neighbourhood_dot(g, topic_id,
+                                lambda t: posixpath.relpath(page_of(t), here).replace(".md", ".html"))
+        result[topic_id] = render(dot)
+    return result
