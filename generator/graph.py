@@ -150,9 +150,8 @@ def infer_prerequisites(outline: Outline, concepts: Iterable[Concept]) -> list[P
                 continue
             hit = next((term for term in concept.terms if term.lower() in text), None)
             if hit:
-                result.append(PrerequisiteSpec(concept.taught_by, topic_id,
-                                               f"用到“{concept.name}”（出现“{hit}”），该概念在 {concept.taught_by} 讲授",
-                                               "inferred"))
+                reason = f"用到“{concept.name}”（出现“{hit}”），该概念在 {concept.taught_by} 讲授"
+                result.append(PrerequisiteSpec(concept.taught_by, topic_id, reason, "inferred"))
     return result
 
 

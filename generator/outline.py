@@ -139,7 +139,7 @@ def parse_outline(text: str, path: str, errata: dict[int, Correction] | None = N
             continue
 
         if m := TOPIC_RE.match(line):
-            u, c, t = m[1], f"{m[1]}.{m[2]}", f"{m[1]}.{m[2]}.{m[3]}"
+            c, t = f"{m[1]}.{m[2]}", f"{m[1]}.{m[2]}.{m[3]}"
             if chapter is None or chapter.id != c:
                 raise AtlasError(path, number, f"topic {t} is not inside chapter {c}")
             explicit = [x for x in chapter.children if not x.implicit]

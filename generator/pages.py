@@ -15,6 +15,7 @@ from .diagrams import embed_diagrams
 from .graph import learning_path, path_hours, path_to_goals, prerequisites_of, unlocks
 from .model import SnippetSpec, Topic
 
+
 def topic_page(topic_id: str) -> str:
     return f"topics/{topic_id}.md"
 
@@ -125,7 +126,8 @@ def render_pages(atlas: Atlas, render_dot: Callable[..., str], extras: Extras) -
     records = atlas.outline.records
     pages["errata.md"] = env.get_template("errata.md.j2").render(
         outline=atlas.outline, parsed=sum(r.status == "parsed" for r in records),
-        corrected=[r for r in records if r.status == "corrected"], skipped=[r for r in records if r.status == "skipped"])
+        corrected=[r for r in records if r.status == "corrected"],
+        skipped=[r for r in records if r.status == "skipped"])
     pages["index.md"] = env.get_template("index.md.j2").render(
         outline=atlas.outline, counts=counts(atlas), tracks=tracks,
         units=[{"unit": u, "href": unit_page(u.id)} for u in atlas.outline.units],
@@ -172,19 +174,23 @@ def counts(atlas: Atlas) -> dict:
 
 
 def nav(atlas: Atlas, extra: list | None = None) -> list:
-    """MkDocs nav in syllabus order: home, guides, preface, units > chapters > topics."""
+    """MkDocs nav in syllabus order: home, guides, preface, units > chapters > topics.
+
+    MkDocs puts nav titles into the HTML as they are, so data text is HTML-escaped here.
+    """
+    esc = markup.attr
     items: list = [{"首页": "index.md"}]
     items += extra or []
     if atlas.outline.preface:
-        items.append({"导读": [{s.title: preface_page(s.id)} for s in atlas.outline.preface]})
+        items.append({"导读": [{esc(s.title): preface_page(s.id)} for s in atlas.outline.preface]})
     for unit in atlas.outline.units:
         chapters = []
         for chapter in unit.chapters:
             entries = [{"本章概览": chapter_page(chapter.id)}]
-            entries += [{f"{t.id} {t.title}" if not t.implicit else f"{chapter.id} {t.title}（要点）":
+            entries += [{esc(f"{t.id} {t.title}" if not t.implicit else f"{chapter.id} {t.title}（要点）"):
                          topic_page(t.id)} for t in chapter.topics]
-            chapters.append({f"{chapter.id} {chapter.title}": entries})
-        items.append({f"{unit.id} {unit.title}": [{"本单元概览": unit_page(unit.id)}, *chapters]})
+            chapters.append({esc(f"{chapter.id} {chapter.title}"): entries})
+        items.append({esc(f"{unit.id} {unit.title}"): [{"本单元概览": unit_page(unit.id)}, *chapters]})
     items.append({"学习路线": "tracks.md"})
     items.append({"勘误与来源": "errata.md"})
     return items

@@ -71,13 +71,16 @@ def whole_map_dot(g: nx.DiGraph, href: Callable[[str], str] | None = None) -> st
     return "\n".join(lines)
 
 
+def _html(md_path: str) -> str:
+    return md_path[: -len(".md")] + ".html" if md_path.endswith(".md") else md_path
+
+
 def neighbourhood_svgs(g: nx.DiGraph, topic_ids: list[str], render: Callable[[str], str],
                        page_of: Callable[[str], str]) -> dict[str, str]:
     """SVG per topic, links relative to that topic's page."""
     result = {}
     for topic_id in topic_ids:
         here = posixpath.dirname(page_of(topic_id))
-        dot = neighbourhood_dot(g, topic_id,
-                                lambda t: posixpath.relpath(page_of(t), here).replace(".md", ".html"))
+        dot = neighbourhood_dot(g, topic_id, lambda t, here=here: _html(posixpath.relpath(page_of(t), here)))
         result[topic_id] = render(dot)
     return result

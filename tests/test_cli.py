@@ -1,0 +1,80 @@
+"""The `atlas` command line: reports, paths, search, export and errors with file:line and exit status."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from .conftest import ROOT
+
+
+def atlas(*args: str, cwd=ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=300)
+
+
+def test_check_accounts_for_every_line():
+    out = atlas("check", "--lines")
+    assert out.returncode == 0, out.stderr
+    assert "units 9, chapters 28, topics 100, points 519" in out.stdout
+    assert "lines: parsed 651, corrected 31, skipped 5" in out.stdout
+    assert "   80  corrected topic 1.2.2  (corrected to '1.2.2 结构型设计模式'" in out.stdout
+    assert "   34  skipped   nothing  (过渡性的个人叙述" in out.stdout
+    assert "point 1 of topic 7.1.0" in out.stdout and "no list marker" in out.stdout
+    rows = [line for line in out.stdout.split("\n") if line[:1].isdigit() and "points" not in line]
+    assert any(line.startswith("1.1.1 ") and line.endswith("complete") for line in rows)
+
+
+def test_check_can_require_full_coverage(mini):
+    out = atlas("--syllabus", str(mini), "check", "--require-units", "1")
+    assert out.returncode == 1
+    assert "topic 1.1.1 is not complete: no content file" in out.stderr
+    assert f"{mini}:3:" in out.stderr
+
+
+def test_path_orders_prerequisites_and_sums_hours():
+    out = atlas("path", "4.1.2")
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.strip().split("\n")
+    ids = [line.split()[1] for line in lines[:-1]]
+    assert ids[-1] == "4.1.2" and ids.index("1.1.3") < ids.index("4.1.1") < ids.index("4.1.2")
+    assert lines[-1].startswith(f"total: {len(ids)} topics")
+
+
+def test_search_chinese_english_pinyin():
+    assert atlas("search", "红黑树").stdout.split()[0] == "1.1.2"
+    assert atlas("search", "黑树").stdout.split()[0] == "1.1.2"
+    assert atlas("search", "hhs").stdout.split()[0] == "1.1.2"
+    assert atlas("search", "hongheishu").stdout.split()[0] == "1.1.2"
+    assert atlas("search", "时间轮").stdout.split()[0] == "3.2.3"
+    assert atlas("search", "epoll").stdout.split()[0] in ("2.1.1", "2.4.3")
+    missing = atlas("search", "量子纠缠色谱")
+    assert missing.returncode == 1 and "no match" in missing.stderr
+
+
+def test_export(tmp_path):
+    out = atlas("export", "--out", str(tmp_path))
+    assert out.returncode == 0, out.stderr
+    data = json.loads((tmp_path / "atlas.json").read_text(encoding="utf-8"))
+    assert any(n["id"] == "topic:1.1.2" for n in data["nodes"])
+    assert (tmp_path / "atlas.graphml").read_text(encoding="utf-8").startswith("<graphml")
+    assert "<svg" in (tmp_path / "atlas-map.svg").read_text(encoding="utf-8")
+
+
+def test_errors_name_file_and_line_and_exit_non_zero(tmp_path):
+    bad = tmp_path / "syllabus.txt"
+    bad.write_text("1 A\n1.1 B\n1.1.2 C\n", encoding="utf-8")
+    out = atlas("--syllabus", str(bad), "check")
+    assert out.returncode == 1
+    assert out.stderr.strip() == f"error: {bad}:3: topic 1.1.2 is out of order: expected 1.1.1"
+    bad.write_bytes(b"1 A\n\xff\n")
+    out = atlas("--syllabus", str(bad), "build", "--site-dir", str(tmp_path / "site"))
+    assert out.returncode == 1 and f"{bad}:2: not valid UTF-8" in out.stderr
+    assert not (tmp_path / "site").exists()
+    (tmp_path / "graph").mkdir()
+    bad.write_text("1 A\n1.1 B\n1.1.1 C\n- x\n", encoding="utf-8")
+    (tmp_path / "graph" / "prerequisites.yaml").write_text(
+        "prerequisites:\n  - {from: 1.1.1, to: 2.2.2, reason: r}\n", encoding="utf-8")
+    out = atlas("--syllabus", str(bad), "check")
+    assert out.returncode == 1 and "prerequisites.yaml:2: unknown topic 2.2.2" in out.stderr

@@ -1,0 +1,143 @@
+"""Graph invariants on the real data, and the errors bad graph files must give."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+
+import networkx as nx
+import pytest
+
+from generator import export
+from generator.graph import (
+    build_graph,
+    fringe,
+    learning_path,
+    parse_concepts,
+    parse_prerequisites,
+    path_hours,
+    path_to_goals,
+    prerequisite_view,
+    reduced,
+    topic_node,
+)
+from generator.model import AtlasError, GraphSpec
+from generator.outline import parse_outline
+
+
+def curated(g):
+    return [(u, v) for u, v, d in g.edges(data=True) if d["kind"] == "prerequisite" and d["origin"] == "curated"]
+
+
+def test_curated_edge_counts(atlas):
+    g = atlas.graph
+    edges = curated(g)
+    assert len(edges) >= 80
+    assert sum(g.nodes[u]["unit"] != g.nodes[v]["unit"] for u, v in edges) >= 30
+    assert all(g.edges[e]["reason"] for e in edges)
+
+
+@pytest.mark.parametrize("source, target", [
+    ("1.1.3", "4.1.2"), ("1.1.2", "3.2.3"), ("1.1.2", "6.1.2"), ("1.1.2", "4.3.4"), ("2.1.1", "2.1.2"),
+    ("2.1.2", "2.1.3"), ("2.1.2", "2.1.4"), ("2.2.2", "4.2.2"), ("1.1.4", "4.2.5"), ("1.1.4", "4.1.5"),
+    ("8.2.1", "8.1.3"), ("3.3.3", "9.2.2"),
+])
+def test_named_edges(atlas, source, target):
+    data = atlas.graph.edges[topic_node(source), topic_node(target)]
+    assert data["kind"] == "prerequisite" and data["origin"] == "curated"
+
+
+def test_contains_tree(atlas):
+    g = atlas.graph
+    contains = nx.DiGraph([(u, v) for u, v, d in g.edges(data=True) if d["kind"] == "contains"])
+    assert nx.is_tree(contains.to_undirected()) is False  # several units: a forest
+    assert nx.is_forest(contains.to_undirected())
+    assert sum(1 for n in g if n.startswith("point:")) == 519
+    assert all(contains.in_degree(n) == 1 for n in contains if not n.startswith("unit:"))
+
+
+def test_prerequisites_are_a_dag_and_inferred_edges_respect_curated(atlas):
+    g = atlas.graph
+    assert nx.is_directed_acyclic_graph(prerequisite_view(g))
+    inferred = [(u, v) for u, v, d in g.edges(data=True) if d.get("origin") == "inferred"]
+    assert inferred, "the concept lexicon should infer some edges"
+    curated_pairs = {(e.source, e.target) for e in atlas.spec.prerequisites}
+    assert not {(u[6:], v[6:]) for u, v in inferred} & curated_pairs
+
+
+def test_learning_path_is_a_valid_order(atlas):
+    g = atlas.graph
+    path = learning_path(g, "4.2.5")
+    assert path[-1] == "4.2.5"
+    position = {t: i for i, t in enumerate(path)}
+    view = prerequisite_view(g)
+    for t in path:
+        for pred in view.predecessors(topic_node(t)):
+            assert position[pred[6:]] < position[t]
+    assert set(path) == {n[6:] for n in nx.ancestors(view, topic_node("4.2.5"))} | {"4.2.5"}
+    assert path_hours(g, path) == round(sum(g.nodes[topic_node(t)]["hours"] for t in path), 1)
+
+
+def test_tracks_and_fringe(atlas):
+    g = atlas.graph
+    for track in atlas.spec.tracks:
+        path = path_to_goals(g, track.goals)
+        assert set(track.goals) <= set(path)
+    first = fringe(g, [])
+    assert "1.1.1" in first and "4.2.5" not in first
+    assert "1.1.2" in fringe(g, ["1.1.1"])
+
+
+def test_transitive_reduction_keeps_reachability(atlas):
+    g = atlas.graph
+    red = reduced(g)
+    view = prerequisite_view(g)
+    assert red.number_of_edges() < view.number_of_edges()
+    assert nx.transitive_closure(red).edges == nx.transitive_closure(nx.DiGraph(view)).edges
+
+
+def test_exports_round_trip(atlas):
+    data = json.loads(export.to_json(atlas.graph))
+    assert len(data["nodes"]) == atlas.graph.number_of_nodes()
+    assert len(data["links"]) == atlas.graph.number_of_edges()
+    root = ET.fromstring(export.to_graphml(atlas.graph))
+    ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
+    assert len(root.findall(".//g:node", ns)) == atlas.graph.number_of_nodes()
+
+
+OUTLINE = parse_outline("1 A\n1.1 B\n1.1.1 C\n- x\n1.1.2 D\n- y\n1.1.3 E\n- z\n", "s.txt")
+
+
+def test_cycle_is_an_error_that_prints_the_cycle():
+    text = ("prerequisites:\n  - {from: 1.1.1, to: 1.1.2, reason: a}\n  - {from: 1.1.2, to: 1.1.3, reason: b}\n"
+            "  - {from: 1.1.3, to: 1.1.1, reason: c}\n")
+    spec = GraphSpec(tuple(parse_prerequisites(text, "graph/prerequisites.yaml")))
+    with pytest.raises(AtlasError) as err:
+        build_graph(OUTLINE, spec)
+    message = str(err.value)
+    assert message.startswith("graph/prerequisites.yaml:")
+    assert "cycle" in message and "1.1.1 → 1.1.2" in message and "1.1.3 → 1.1.1" in message
+
+
+def test_unknown_topic_names_file_and_line():
+    text = "prerequisites:\n  - {from: 1.1.1, to: 1.1.2, reason: a}\n  - {from: 1.1.1, to: 7.7.7, reason: b}\n"
+    with pytest.raises(AtlasError) as err:
+        build_graph(OUTLINE, GraphSpec(tuple(parse_prerequisites(text, "p.yaml"))))
+    assert (err.value.path, err.value.line) == ("p.yaml", 3) and "7.7.7" in err.value.message
+
+
+def test_inferred_edges_never_close_a_cycle():
+    prereq = parse_prerequisites("prerequisites:\n  - {from: 1.1.2, to: 1.1.1, reason: a}\n", "p.yaml")
+    concepts = parse_concepts("concepts:\n  - {id: x, name: X, taught_by: 1.1.1, terms: [y]}\n", "c.yaml")
+    g = build_graph(OUTLINE, GraphSpec(tuple(prereq), tuple(concepts)))
+    assert not g.has_edge("topic:1.1.1", "topic:1.1.2")  # would close 1.1.2 -> 1.1.1 -> 1.1.2
+    assert nx.is_directed_acyclic_graph(prerequisite_view(g))
+
+
+def test_bad_prerequisite_fields():
+    with pytest.raises(AtlasError) as err:
+        parse_prerequisites("prerequisites:\n  - {from: 1.1.1, to: 1.1.2}\n", "p.yaml")
+    assert err.value.line == 2 and "reason" in err.value.message
+    with pytest.raises(AtlasError) as err:
+        parse_prerequisites("prerequisites:\n  - {from: redis, to: 1.1.2, reason: r}\n", "p.yaml")
+    assert "topic id" in err.value.message

@@ -1,0 +1,164 @@
+"""The built site: pages, links and anchors, escaping, determinism, any-syllabus builds, failing snippets."""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from generator.atlas import Sources
+from generator.build import build
+from generator.model import AtlasError
+from generator.snippets import run_all
+
+from .conftest import ROOT, options
+
+
+class Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.refs: list[tuple[str, str]] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if "id" in a:
+            self.ids.add(a["id"])
+        if "name" in a and tag == "a":
+            self.ids.add(a["name"])
+        for key in ("href", "src", "xlink:href"):
+            if a.get(key):
+                self.refs.append((tag, a[key]))
+
+
+def parse(path: Path) -> Links:
+    p = Links()
+    p.feed(path.read_text(encoding="utf-8"))
+    return p
+
+
+def test_every_page_exists(site, atlas):
+    for topic in atlas.outline.topics:
+        assert (site / "topics" / f"{topic.id}.html").is_file()
+    for chapter in atlas.outline.chapters:
+        assert (site / "chapters" / f"{chapter.id}.html").is_file()
+    for name in ["index.html", "tracks.html", "errata.html", "preface/mysql.html", "preface/redis.html",
+                 "graph/atlas.json", "graph/atlas.graphml", "graph/atlas-map.svg", "search/search_index.js"]:
+        assert (site / name).is_file(), name
+
+
+def test_no_broken_internal_link_or_anchor(site):
+    pages = {p: parse(p) for p in site.rglob("*.html")}
+    broken = []
+    for page, links in pages.items():
+        for tag, ref in links.refs:
+            parts = urlsplit(ref)
+            if parts.scheme or ref.startswith(("//", "mailto:", "data:", "javascript:")):
+                if tag in ("script", "link", "img") and parts.scheme in ("http", "https"):
+                    broken.append((page, ref, "remote resource"))
+                continue
+            base = site if parts.path.startswith("/") else page.parent  # 404.html links from the site root
+            target = (base / unquote(parts.path).lstrip("/")).resolve() if parts.path else page
+            if not target.exists():
+                broken.append((page.relative_to(site), ref, "missing file"))
+            elif parts.fragment and target.suffix == ".html":
+                ids = pages[target].ids if target in pages else parse(target).ids
+                if unquote(parts.fragment) not in ids:
+                    broken.append((page.relative_to(site), ref, "missing anchor"))
+    assert not broken, broken[:20]
+
+
+def test_topic_page_anatomy(site, atlas):
+    html = (site / "topics" / "1.1.1.html").read_text(encoding="utf-8")
+    assert "1.1.1 面试必聊的排序与KMP" in html
+    assert atlas.contents["1.1.1"].title_en in html
+    assert 'href="1.1.2.html"' in html  # unlocks 1.1.2
+    assert "完整学习路径" in html and "<details" in html
+    for point in atlas.topic("1.1.1").points:
+        assert point.title in html
+    assert "冒泡排序与选择排序" in html and "勘误" in html and "第 39 行" in html
+    for ref in atlas.contents["1.1.1"].references:
+        assert ref.url.split("#")[0].replace("&", "&amp;") in html
+    questions = re.findall(r'<details class="question"', html)
+    assert len(questions) == len(atlas.contents["1.1.1"].questions)
+    assert "<svg" in html  # the neighbourhood map
+
+
+def test_pages_carry_the_real_snippet_output(site, atlas):
+    """The first output line of every snippet that ran is printed on its topic page."""
+    results = load_build_results(atlas)
+    assert results, "the session build ran no snippet"
+    for key, result in results.items():
+        topic_id = key.split("/")[0]
+        text = html_lib.unescape(re.sub(r"<[^>]+>", "", (site / "topics" / f"{topic_id}.html").read_text(
+            encoding="utf-8")))
+        first = next((line for line in result.stdout.split("\n") if line.strip()), "")
+        assert first.strip() in text, (key, first)
+
+
+def load_build_results(atlas):
+    """Results the session build cached for each snippet (ok results are cached by content hash)."""
+    specs = [s for specs in atlas.snippets.values() for s in specs]
+    return {k: r for k, r in run_all(specs, ROOT / ".cache" / "snippets", {}, {"redis": "-", "mariadb": "-"},
+                                     1).items() if r.status == "ok"}
+
+
+def test_home_counts_and_tracks(site, atlas):
+    html = (site / "index.html").read_text(encoding="utf-8")
+    assert "<td>100</td>" in html and "<td>519</td>" in html
+    tracks = (site / "tracks.html").read_text(encoding="utf-8")
+    for track in atlas.spec.tracks:
+        assert track.title in tracks
+
+
+def test_same_input_gives_identical_pages(site, tmp_path):
+    again = tmp_path / "again"
+    build(Sources.default(ROOT), options(again))
+    first = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.suffix in (".html", ".json", ".js",
+                                                                                           ".svg", ".graphml")}
+    second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.suffix in (".html", ".json",
+                                                                                              ".js", ".svg",
+                                                                                              ".graphml")}
+    assert first.keys() == second.keys()
+    assert [k for k in first if first[k] != second[k]] == []
+
+
+def test_any_syllabus_builds_and_says_what_is_missing(mini, tmp_path):
+    site = tmp_path / "site"
+    build(Sources.for_syllabus(ROOT, mini), options(site))
+    page = (site / "topics" / "1.1.1.html").read_text(encoding="utf-8")
+    assert "本主题尚未撰写" in page and "单链表" in page
+    assert (site / "topics" / "2.1.0.html").is_file()  # chapter 2.1 lists a point directly
+    assert "还没有定义学习路线" in (site / "tracks.html").read_text(encoding="utf-8")
+
+
+def test_hostile_titles_are_escaped(mini, tmp_path):
+    mini.write_text("1 <script>alert(1)</script>\n1.1 *bold* [x](javascript:alert(1))\n"
+                    "1.1.1 <img src=x onerror=alert(1)>\n- `code` & <b>b</b> $x$\n", encoding="utf-8")
+    site = tmp_path / "site"
+    build(Sources.for_syllabus(ROOT, mini), options(site))
+    for page in site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert "<img src=x" not in html and "<script>alert" not in html and "<b>b</b>" not in html, page
+        assert 'href="javascript:' not in html, page
+    topic = (site / "topics" / "1.1.1.html").read_text(encoding="utf-8")
+    assert "&lt;img src=x onerror=alert(1)&gt;" in topic
+
+
+def test_failing_snippet_fails_the_build_and_keeps_the_old_site(mini, tmp_path):
+    folder = mini.parent / "snippets" / "1.1.1"
+    folder.mkdir(parents=True)
+    (folder / "broken.py").write_text("# caption: 坏的\nimport sys\nsys.exit('the invariant broke')\n",
+                                      encoding="utf-8")
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("old", encoding="utf-8")
+    with pytest.raises(AtlasError) as err:
+        build(Sources.for_syllabus(ROOT, mini), options(site))
+    assert "broken.py of topic 1.1.1" in str(err.value) and "the invariant broke" in str(err.value)
+    assert (site / "index.html").read_text(encoding="utf-8") == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mini", "site"]  # no temporary folder left

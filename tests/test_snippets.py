@@ -1,0 +1,87 @@
+"""The snippet runner: success, failure, timeout, cache, C compilation, and header errors."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from generator.model import AtlasError
+from generator.snippets import failure_message, parse_snippet, run_all, run_one
+
+ENV = dict(os.environ)
+
+
+def spec(code: str, name: str = "demo.py", **kw):
+    return parse_snippet(code, f"data/snippets/9.9.9/{name}", "9.9.9")
+
+
+def test_header():
+    s = spec("# caption: 演示\n# point: 插入排序\n# timeout: 3\n# needs: redis, mariadb\nprint(1)\n")
+    assert (s.caption, s.point, s.timeout, s.needs) == ("演示", "插入排序", 3.0, ("mariadb", "redis"))
+    assert spec("// caption: c\nint main(void){return 0;}\n", "x.c").language == "c"
+
+
+@pytest.mark.parametrize("code, line, message", [
+    ("print(1)\n", 1, "caption"),
+    ("# caption: x\n# timeout: soon\n", 2, "not a number"),
+    ("# caption: x\n# timeout: 999\n", 2, "between"),
+    ("# caption: x\n# needs: postgres\n", 2, "unknown service"),
+    ("# caption: x\n# colour: red\n", 2, "unknown snippet header"),
+])
+def test_header_errors(code, line, message):
+    with pytest.raises(AtlasError) as err:
+        spec(code)
+    assert err.value.line == line and message in err.value.message
+
+
+def test_success_runs_in_a_scratch_dir():
+    result = run_one(spec("# caption: x\nimport os\nopen('f','w').write('1')\nprint(sorted(os.listdir('.')))\n"),
+                     ENV)
+    assert result.status == "ok" and result.exit_code == 0
+    assert result.stdout.strip() == "['demo.py', 'f']"
+
+
+def test_failure_reports_topic_snippet_and_stderr():
+    s = spec("# caption: x\nimport sys\nprint('before')\nassert 1 + 1 == 3, 'arithmetic is broken'\n")
+    result = run_one(s, ENV)
+    assert result.status == "failed" and result.exit_code == 1
+    message = failure_message(s, result)
+    assert "demo.py of topic 9.9.9 exited 1" in message and "arithmetic is broken" in message
+
+
+def test_timeout_kills_the_process_group():
+    s = spec("# caption: x\n# timeout: 1\nimport subprocess, time\n"
+             "subprocess.Popen(['sleep', '30'])\nprint('started', flush=True)\ntime.sleep(30)\n")
+    result = run_one(s, ENV)
+    assert result.status == "timeout" and "started" in result.stdout
+    assert "timed out after 1 s" in failure_message(s, result)
+
+
+@pytest.mark.skipif(shutil.which("cc") is None, reason="no C compiler")
+def test_c_snippet_compiles_and_runs():
+    code = '// caption: c\n#include <stdio.h>\nint main(void) { printf("%d\\n", 6 * 7); return 0; }\n'
+    assert run_one(spec(code, "x.c"), ENV).stdout == "42\n"
+    broken = run_one(spec("// caption: c\nint main(void) { return undefined; }\n", "y.c"), ENV)
+    assert broken.status == "failed" and "compile error" in broken.stderr
+
+
+def test_cache_reuses_ok_results_only(tmp_path):
+    good = spec("# caption: x\nimport random\nprint(random.random())\n", "good.py")
+    bad = spec("# caption: x\nraise SystemExit(3)\n", "bad.py")
+    seen = []
+    first = run_all([good, bad], tmp_path, ENV, {}, 2, lambda r, cached: seen.append((r.key, cached)))
+    second = run_all([good, bad], tmp_path, ENV, {}, 2, lambda r, cached: seen.append((r.key, cached)))
+    assert first["9.9.9/good.py"].stdout == second["9.9.9/good.py"].stdout  # not rerun: same random number
+    assert ("9.9.9/good.py", True) in seen and ("9.9.9/bad.py", True) not in seen
+    assert second["9.9.9/bad.py"].status == "failed"
+    changed = spec("# caption: x\nimport random\nprint(random.random())  # edited\n", "good.py")
+    third = run_all([changed], tmp_path, ENV, {}, 1)
+    assert third["9.9.9/good.py"].stdout != first["9.9.9/good.py"].stdout
+
+
+def test_missing_service_is_a_visible_skip(tmp_path):
+    s = spec("# caption: x\n# needs: redis\nprint(1)\n")
+    result = run_all([s], tmp_path, ENV, {"redis": "redis-server is not installed"}, 1)["9.9.9/demo.py"]
+    assert result.status == "skipped" and "not installed" in result.note
