@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyvis
 import yaml
 
 from . import export, services, snippets
@@ -24,6 +25,9 @@ from .diagrams import render_dot
 from .model import AtlasError, SnippetResult
 from .pages import Extras, nav, render_pages, snippet_file, topic_page
 from .smallmaps import neighbourhood_svgs, whole_map_dot
+from .topicmap import map_page
+
+VIS_NETWORK = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2" / "vis-network.min.js"
 
 Progress = Callable[[str], None]
 
@@ -77,6 +81,8 @@ def generate(atlas: Atlas, sources: Sources, docs_dir: Path, cache_dir: Path | N
     files["graph/atlas.json"] = export.to_json(atlas.graph)
     files["graph/atlas.graphml"] = export.to_graphml(atlas.graph)
     files["graph/atlas-map.svg"] = render(whole_map_dot(atlas.graph))
+    files["map.md"] = map_page(atlas)
+    files["assets/vendor/vis-network/vis-network.min.js"] = VIS_NETWORK.read_text(encoding="utf-8")
     for specs in atlas.snippets.values():
         for spec in specs:
             files[snippet_file(spec)] = spec.code

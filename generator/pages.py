@@ -191,6 +191,7 @@ def nav(atlas: Atlas, extra: list | None = None) -> list:
                          topic_page(t.id)} for t in chapter.topics]
             chapters.append({esc(f"{chapter.id} {chapter.title}"): entries})
         items.append({esc(f"{unit.id} {unit.title}"): [{"本单元概览": unit_page(unit.id)}, *chapters]})
+    items.append({"知识地图": "map.md"})
     items.append({"学习路线": "tracks.md"})
     items.append({"勘误与来源": "errata.md"})
     return items
