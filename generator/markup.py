@@ -5,13 +5,15 @@ from __future__ import annotations
 import html
 import re
 
-# Characters Python-Markdown (and arithmatex for `$`) give meaning to; a backslash makes each literal.
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|$])")
+# Characters Markdown or its extensions give meaning to. They become numeric character references, which every
+# extension passes through as text (a backslash escape would not do: arithmatex reads `\(` and `\[` as math).
+_MD_SPECIAL = re.compile(r"[\\`*_{}\[\]()#+\-.!|$~^=:]")
 
 
 def md(text: object) -> str:
     """Data text as literal Markdown inline text: no HTML, no emphasis, no links, no math."""
-    return _MD_SPECIAL.sub(r"\\\1", html.escape(str(text), quote=False)).replace("\n", " ")
+    escaped = html.escape(str(text), quote=False).replace("\n", " ")
+    return _MD_SPECIAL.sub(lambda m: f"&#{ord(m[0])};", escaped)
 
 
 def attr(text: object) -> str:

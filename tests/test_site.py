@@ -73,7 +73,7 @@ def test_no_broken_internal_link_or_anchor(site):
 
 
 def test_topic_page_anatomy(site, atlas):
-    html = (site / "topics" / "1.1.1.html").read_text(encoding="utf-8")
+    html = html_lib.unescape((site / "topics" / "1.1.1.html").read_text(encoding="utf-8"))
     assert "1.1.1 面试必聊的排序与KMP" in html
     assert atlas.contents["1.1.1"].title_en in html
     assert 'href="1.1.2.html"' in html  # unlocks 1.1.2
@@ -82,7 +82,7 @@ def test_topic_page_anatomy(site, atlas):
         assert point.title in html
     assert "冒泡排序与选择排序" in html and "勘误" in html and "第 39 行" in html
     for ref in atlas.contents["1.1.1"].references:
-        assert ref.url.split("#")[0].replace("&", "&amp;") in html
+        assert ref.url in html
     questions = re.findall(r'<details class="question"', html)
     assert len(questions) == len(atlas.contents["1.1.1"].questions)
     assert "<svg" in html  # the neighbourhood map
@@ -146,7 +146,7 @@ def test_hostile_titles_are_escaped(mini, tmp_path):
         assert "<img src=x" not in html and "<script>alert" not in html and "<b>b</b>" not in html, page
         assert 'href="javascript:' not in html, page
     topic = (site / "topics" / "1.1.1.html").read_text(encoding="utf-8")
-    assert "&lt;img src=x onerror=alert(1)&gt;" in topic
+    assert "&lt;img src" in topic and "<img src=x onerror=alert(1)>" in html_lib.unescape(topic)
 
 
 def test_failing_snippet_fails_the_build_and_keeps_the_old_site(mini, tmp_path):
