@@ -95,6 +95,11 @@ def generate(atlas: Atlas, sources: Sources, docs_dir: Path, cache_dir: Path | N
 def mkdocs_config(atlas: Atlas, sources: Sources, docs_dir: Path, site_dir: Path) -> str:
     config = yaml.safe_load((sources.root / "mkdocs.yml").read_text(encoding="utf-8"))
     config.update(docs_dir=str(docs_dir), site_dir=str(site_dir), nav=nav(atlas, _guides(sources)))
+    terms = sources.data_dir / "search-terms.txt"
+    if terms.is_file():  # a jieba user dictionary: domain words the segmenter must keep whole (红黑树, 时间轮)
+        for plugin in config.get("plugins", []):
+            if isinstance(plugin, dict) and "search" in plugin:
+                plugin["search"]["jieba_dict_user"] = str(terms.resolve())
     return yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
 
 

@@ -53,28 +53,28 @@ def build_index(atlas: Atlas) -> list[Entry]:
 
 
 def _score(entry: Entry, word: str) -> tuple[float, str]:
+    """Points for each place the word occurs (title > pinyin > English title > points > summary > body)."""
     w = word.lower()
     if w == entry.topic_id:
         return 100, "编号"
-    title = entry.title.lower()
-    if w in title:
-        return 50 + (10 if title.startswith(w) else 0), "标题"
-    if re.fullmatch(r"[a-z0-9]+", w) and len(w) >= 2:
-        if w in entry.pinyin:
-            return 30, "拼音"
-        if w in entry.initials:
-            return 25, "拼音首字母"
+    found: list[tuple[float, str]] = []
+    if w in entry.title.lower():
+        found.append((50, "标题"))
+    elif re.fullmatch(r"[a-z0-9]+", w) and len(w) >= 2 and w in entry.pinyin:
+        found.append((30, "拼音"))
+    elif re.fullmatch(r"[a-z0-9]+", w) and len(w) >= 2 and w in entry.initials:
+        found.append((25, "拼音首字母"))
     if w in entry.title_en.lower():
-        return 40, "英文标题"
-    for point in entry.points:
-        if w in point.lower():
-            return 20, f"要点：{point}"
+        found.append((40, "英文标题"))
+    point = next((p for p in entry.points if w in p.lower()), None)
+    if point:
+        found.append((20, f"要点：{point}"))
     if w in entry.summary.lower():
-        return 10, "概要"
+        found.append((10, "概要"))
     count = entry.body.lower().count(w)
     if count:
-        return 2 * min(count, 5), f"正文 {count} 处"
-    return 0, ""
+        found.append((2 * min(count, 5), f"正文 {count} 处"))
+    return sum(s for s, _ in found), (max(found)[1] if found else "")
 
 
 def search(index: list[Entry], query: str, limit: int = 10) -> list[Hit]:
