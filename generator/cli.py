@@ -13,7 +13,7 @@ from .build import BuildOptions, build, run_snippets
 from .diagrams import render_dot
 from .graph import learning_path, path_hours
 from .model import AtlasError
-from .report import coverage, coverage_table, line_report, summary
+from .report import coverage, coverage_table, line_report, preface_coverage, preface_table, summary
 from .search import build_index, search
 from .smallmaps import whole_map_dot
 
@@ -43,6 +43,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(line_report(atlas.outline))
     print(summary(atlas.outline, rows))
     print(coverage_table(rows))
+    prefaces = preface_coverage(atlas)
+    if prefaces:
+        print(preface_table(prefaces))
     status = 0
     if args.snippets:
         options = BuildOptions(site_dir=Path(args.site_dir), cache_dir=ROOT / ".cache", jobs=args.jobs,
@@ -56,6 +59,12 @@ def cmd_check(args: argparse.Namespace) -> int:
             print(f"{atlas.outline.path}:{atlas.topic(row.topic_id).line}: "
                   f"topic {row.topic_id} is not complete: {'; '.join(row.missing())}", file=sys.stderr)
             status = 1
+    if args.require_preface:
+        for row in prefaces:
+            if not row.complete:
+                print(f"{atlas.outline.path}: preface {row.section_id} is not complete: items "
+                      f"{row.written_items}/{row.items}, entries {row.written_entries}/{row.entries}", file=sys.stderr)
+                status = 1
     return status
 
 
@@ -110,6 +119,7 @@ def parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="validate inputs; report source lines and content coverage")
     c.add_argument("--lines", action="store_true", help="print how every source line was accounted for")
     c.add_argument("--require-units", help="comma-separated unit ids that must be fully covered")
+    c.add_argument("--require-preface", action="store_true", help="every preface item and entry must be written")
     c.add_argument("--snippets", action="store_true", help="also run every snippet")
     c.add_argument("--require-services", action="store_true")
     c.add_argument("--jobs", type=int, default=os.cpu_count() or 2)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .atlas import Atlas, section_for
+from .content import normalize_heading
 from .model import Outline
 
 MIN_QUESTIONS, MIN_REFERENCES = 3, 2
@@ -53,6 +54,37 @@ def coverage(atlas: Atlas) -> list[Coverage]:
     return rows
 
 
+@dataclass(frozen=True)
+class PrefaceCoverage:
+    section_id: str
+    items: int
+    written_items: int
+    entries: int
+    written_entries: int
+
+    @property
+    def complete(self) -> bool:
+        return self.written_items == self.items and self.written_entries == self.entries
+
+
+def preface_coverage(atlas: Atlas) -> list[PrefaceCoverage]:
+    """Each preface item wants a `##` section, and each of its entries a `###` heading inside it."""
+    rows = []
+    for section in atlas.outline.preface:
+        content = atlas.preface.get(section.id)
+        items = entries = 0
+        for item in section.items:
+            written = section_for(content, item.title)
+            items += written is not None
+            if written:
+                headings = {normalize_heading(line[4:]) for line in written.body.split("\n")
+                            if line.startswith("### ")}
+                entries += sum(normalize_heading(e.title) in headings for e in item.entries)
+        rows.append(PrefaceCoverage(section.id, len(section.items), items,
+                                    sum(len(i.entries) for i in section.items), entries))
+    return rows
+
+
 def line_report(outline: Outline) -> str:
     """One line per non-blank source line: parsed, corrected (and how) or skipped (and why)."""
     out = [f"{outline.path}: {len(outline.records)} non-blank lines"]
@@ -72,6 +104,11 @@ def summary(outline: Outline, rows: list[Coverage]) -> str:
         f"content: {sum(r.has_content for r in rows)}/{len(rows)} topics written, "
         f"{sum(r.complete for r in rows)} complete",
     ])
+
+
+def preface_table(rows: list[PrefaceCoverage]) -> str:
+    return "\n".join(f"preface {r.section_id}: items {r.written_items}/{r.items}, entries "
+                     f"{r.written_entries}/{r.entries}{'  complete' if r.complete else ''}" for r in rows)
 
 
 def coverage_table(rows: list[Coverage]) -> str:

@@ -78,3 +78,10 @@ def test_errors_name_file_and_line_and_exit_non_zero(tmp_path):
         "prerequisites:\n  - {from: 1.1.1, to: 2.2.2, reason: r}\n", encoding="utf-8")
     out = atlas("--syllabus", str(bad), "check")
     assert out.returncode == 1 and "prerequisites.yaml:2: unknown topic 2.2.2" in out.stderr
+
+
+def test_units_one_to_four_and_the_preface_are_fully_covered():
+    out = atlas("check", "--require-units", "1,2,3,4", "--require-preface")
+    assert out.returncode == 0, out.stderr
+    assert "preface mysql: items 6/6, entries 6/6  complete" in out.stdout
+    assert "preface redis: items 5/5, entries 10/10  complete" in out.stdout
