@@ -137,7 +137,7 @@ def build_graph(outline: Outline, spec: GraphSpec, hours: dict[str, float] | Non
         for goal in track.goals:
             if goal not in known:
                 raise AtlasError("graph/tracks.yaml", None, f"track {track.id}: unknown topic {goal}")
-    return g
+    return nx.freeze(g)
 
 
 def infer_prerequisites(outline: Outline, concepts: Iterable[Concept]) -> list[PrerequisiteSpec]:
@@ -178,21 +178,36 @@ def prerequisite_view(g: nx.DiGraph) -> nx.DiGraph:
                             filter_edge=lambda u, v: g.edges[u, v]["kind"] == "prerequisite")
 
 
+def _cached(g: nx.DiGraph, key: str, make):
+    """Derived graphs are made once per finished (frozen) graph: walking a filtered view is slow, and every page
+    asks for paths. A graph still being built gets a fresh one each time."""
+    if not nx.is_frozen(g):
+        return make()
+    if key not in g.graph:
+        g.graph[key] = make()
+    return g.graph[key]
+
+
+def prerequisites(g: nx.DiGraph) -> nx.DiGraph:
+    """A concrete copy of the prerequisite view."""
+    return _cached(g, "_prerequisites", lambda: nx.DiGraph(prerequisite_view(g)))
+
+
 def _ordered(g: nx.DiGraph, nodes: Iterable[str]) -> list[str]:
     """Topological order of `nodes`, ties broken by syllabus order, so paths are stable and read naturally."""
-    sub = prerequisite_view(g).subgraph(nodes)
+    sub = prerequisites(g).subgraph(nodes)
     return list(nx.lexicographical_topological_sort(sub, key=lambda n: g.nodes[n]["order"]))
 
 
 def learning_path(g: nx.DiGraph, topic_id: str) -> list[str]:
     """Every topic to learn before `topic_id`, in a valid order, ending with the topic itself (topic ids)."""
     node = topic_node(topic_id)
-    nodes = nx.ancestors(prerequisite_view(g), node) | {node}
+    nodes = nx.ancestors(prerequisites(g), node) | {node}
     return [node_topic(n) for n in _ordered(g, nodes)]
 
 
 def path_to_goals(g: nx.DiGraph, goals: Iterable[str]) -> list[str]:
-    view = prerequisite_view(g)
+    view = prerequisites(g)
     nodes: set[str] = set()
     for goal in goals:
         nodes |= nx.ancestors(view, topic_node(goal)) | {topic_node(goal)}
@@ -205,32 +220,36 @@ def path_hours(g: nx.DiGraph, topic_ids: Iterable[str]) -> float:
 
 def prerequisites_of(g: nx.DiGraph, topic_id: str) -> list[tuple[str, dict]]:
     """Direct prerequisites with their edge data, in syllabus order."""
-    view = prerequisite_view(g)
+    view = prerequisites(g)
     preds = sorted(view.predecessors(topic_node(topic_id)), key=lambda n: g.nodes[n]["order"])
     return [(node_topic(n), g.edges[n, topic_node(topic_id)]) for n in preds]
 
 
 def unlocks(g: nx.DiGraph, topic_id: str) -> list[tuple[str, dict]]:
     """Topics that list this one as a direct prerequisite, in syllabus order."""
-    view = prerequisite_view(g)
+    view = prerequisites(g)
     succs = sorted(view.successors(topic_node(topic_id)), key=lambda n: g.nodes[n]["order"])
     return [(node_topic(n), g.edges[topic_node(topic_id), n]) for n in succs]
 
 
 def reduced(g: nx.DiGraph) -> nx.DiGraph:
     """Transitive reduction of the prerequisite graph: the edges worth drawing."""
-    view = prerequisite_view(g)
-    result = nx.transitive_reduction(view)
-    result.add_nodes_from(view.nodes(data=True))
-    for u, v in result.edges:
-        result.edges[u, v].update(g.edges[u, v])
-    return result
+
+    def make() -> nx.DiGraph:
+        view = prerequisites(g)
+        result = nx.transitive_reduction(view)
+        result.add_nodes_from(view.nodes(data=True))
+        for u, v in result.edges:
+            result.edges[u, v].update(g.edges[u, v])
+        return result
+
+    return _cached(g, "_reduced", make)
 
 
 def fringe(g: nx.DiGraph, learned: Iterable[str]) -> list[str]:
     """Topics not yet learned whose prerequisites are all learned: what to study next."""
     done = {topic_node(t) for t in learned}
-    view = prerequisite_view(g)
+    view = prerequisites(g)
     ready = [n for n in view if n not in done and all(p in done for p in view.predecessors(n))]
     return [node_topic(n) for n in sorted(ready, key=lambda n: g.nodes[n]["order"])]
 

@@ -6,9 +6,11 @@ maps and diagrams, and TeX turned into readable text because KaTeX cannot run.
 
 from __future__ import annotations
 
+import bisect
 import posixpath
 import re
 import subprocess
+import unicodedata
 from collections.abc import Callable, Iterable
 from html import escape, unescape
 from pathlib import Path
@@ -16,7 +18,6 @@ from pathlib import Path
 import jinja2
 import markdown
 from markupsafe import Markup
-from pygments.formatters import HtmlFormatter
 
 from .atlas import Atlas, section_for
 from .content import normalize_heading
@@ -32,7 +33,9 @@ TITLE = "后台开发知识图谱"
 MD_EXTENSIONS = ["abbr", "admonition", "attr_list", "def_list", "footnotes", "md_in_html", "tables",
                  "pymdownx.arithmatex", "pymdownx.details", "pymdownx.highlight", "pymdownx.inlinehilite",
                  "pymdownx.superfences"]
-MD_CONFIG = {"pymdownx.arithmatex": {"generic": True}, "pymdownx.highlight": {"guess_lang": False}}
+# No Pygments colouring: its thousands of spans made WeasyPrint's parse, layout and PDF writing 2.4 times slower.
+DIAGRAM_SCALE = 0.75
+MD_CONFIG = {"pymdownx.arithmatex": {"generic": True}, "pymdownx.highlight": {"use_pygments": False}}
 
 
 # ---- TeX -> readable text -----------------------------------------------------------------------------------
@@ -43,7 +46,8 @@ _SPACED = {  # relations and binary operators: printed with a space either side
     "gets": "←", "Rightarrow": "⇒", "Leftarrow": "⇐", "Leftrightarrow": "⇔", "leftrightarrow": "↔",
     "implies": "⇒", "iff": "⇔", "ll": "≪", "gg": "≫", "oplus": "⊕", "otimes": "⊗", "in": "∈", "notin": "∉",
     "subset": "⊂", "subseteq": "⊆", "cup": "∪", "cap": "∩", "land": "∧", "lor": "∨", "wedge": "∧", "vee": "∨",
-    "mid": "|", "bmod": "mod", "propto": "∝", "circ": "∘", "mapsto": "↦",
+    "mid": "|", "nmid": "∤", "bmod": "mod", "propto": "∝", "circ": "∘", "mapsto": "↦", "Longrightarrow": "⟹",
+    "longrightarrow": "⟶", "Longleftrightarrow": "⟺",
 }
 _SYMBOLS = {
     "infty": "∞", "sum": "∑", "prod": "∏", "int": "∫", "partial": "∂", "nabla": "∇", "forall": "∀", "exists": "∃",
@@ -76,8 +80,8 @@ class _Tex:
         self.s, self.i = source, 0
 
     def run(self) -> str:
-        out = self.sequence(closing=None)
-        return re.sub(r" {2,}", " ", out).strip()
+        out = re.sub(r" {2,}", " ", self.sequence(closing=None))
+        return re.sub(r" +([)\]⌉⌋,])", r"\1", re.sub(r"([(\[⌈⌊]) +", r"\1", out)).strip()
 
     def sequence(self, closing: str | None) -> str:
         parts = []
@@ -125,14 +129,12 @@ class _Tex:
         return escape(ch, quote=False)
 
     def command(self) -> str:
+        start = self.i - 1
         m = re.compile(r"[A-Za-z]+|.").match(self.s, self.i)
         if not m:
             raise _Unreadable
         name = m[0]
         self.i = m.end()
-        if name.isalpha():
-            while self.i < len(self.s) and self.s[self.i] == " ":
-                self.i += 1
         if name == "\\":
             return "<br>"
         if name in _SPACED:
@@ -141,19 +143,36 @@ class _Tex:
             return _SYMBOLS[name]
         if name in _GREEK:
             return _GREEK[name]
-        if name in _FUNCTIONS:
-            follows = self.s[self.i:self.i + 1]
-            return name + (" " if follows and follows not in "_^({[|," else "")
         if name in _TEXT:
             return self.raw_group()
-        if name == "frac":
+        if name in ("mathbin", "mathrel", "mathop"):
+            return self.argument()
+        # `n\log n` and `2\frac{1}{p}x` need a space or parentheses that TeX's layout gives for free.
+        before = self.s[:start].rstrip()
+        joined = bool(before) and (before[-1].isalnum() or before[-1] in ")]}") \
+            and not re.search(r"\\[A-Za-z]+$", before)
+        if name in _FUNCTIONS:
+            follows = self.s[self.i:self.i + 1]
+            return (" " if joined else "") + name + (" " if follows.isalnum() or follows == "\\" else "")
+        if name in ("frac", "tfrac", "dfrac"):
             top, bottom = self.argument(), self.argument()
-            return f"{_wrap(top)}/{_wrap(bottom)}"
+            text = f"{_wrap(top)}/{_wrap(bottom)}"
+            return f"({text})" if joined or self._followed_by_operand() else text
         if name == "sqrt":
             return f"√{_wrap(self.argument())}"
         if name == "pmod":
             return f" (mod {self.argument()})"
         raise _Unreadable
+
+
+    def _followed_by_operand(self) -> bool:
+        """`\\frac12 x` means (1/2)x; before `=`, `\\right)` or a space command no parentheses are needed."""
+        m = re.compile(r"(?:\s|\\[,;:! ])*(\\(?:[A-Za-z]+|.)|.)").match(self.s, self.i)
+        token = m[1] if m else ""
+        if token.startswith("\\"):
+            name = token[1:]
+            return name == "left" or (name not in _SPACED and bool(_SYMBOLS.get(name, name).strip()))
+        return token[:1].isalnum() or token == "("
 
 
 def _wrap(text: str) -> str:
@@ -198,12 +217,24 @@ class _Converter:
         rendered = self.md.convert(text)
         # A body's `###` would be an h3 (a topic) in the PDF outline; points are h4, so bodies start at h5.
         rendered = re.sub(r"<(/?)h([1-6])\b", lambda m: f"<{m[1]}h{min(6, int(m[2]) + 2)}", rendered)
-        return Markup(_print_svg(_math(rendered)))
+        return Markup(_print_svg(_scaled(_math(rendered), DIAGRAM_SCALE)))
+
+
+def _scaled(text: str, factor: float) -> str:
+    """Shrink drawings drawn at Graphviz's 14 pt default, which would print larger than the text around them."""
+    def size(m: re.Match) -> str:
+        return f'<svg width="{float(m[1]) * factor:.0f}pt" height="{float(m[2]) * factor:.0f}pt"'
+
+    return re.sub(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', size, text)
 
 
 def _print_svg(text: str) -> str:
-    """Graphviz links point at site pages that do not exist in print: keep the drawings, drop their anchors."""
-    return re.sub(r"<svg\b.*?</svg>", lambda m: re.sub(r"</?a\b[^>]*>", "", m[0]), text, flags=re.S)
+    """Graphviz links point at site pages that do not exist in print, and its group ids (`node1`) repeat from one
+    drawing to the next: keep the drawings, drop both."""
+    def clean(m: re.Match) -> str:
+        return re.sub(r'(<g) id="[^"]*"', r"\1", re.sub(r"</?a\b[^>]*>", "", m[0]))
+
+    return re.sub(r"<svg\b.*?</svg>", clean, text, flags=re.S)
 
 
 def _dim_outside(svg: str, keep: set[str]) -> str:
@@ -211,7 +242,7 @@ def _dim_outside(svg: str, keep: set[str]) -> str:
     def replace(m: re.Match) -> str:
         return m[0] if m[2] in keep else m[1] + ' opacity="0.25"' + m[0][len(m[1]):]
 
-    return re.sub(r'(<g id="node\d+" class="node")>\s*<title>topic:([\d.]+)</title>', replace, svg)
+    return re.sub(r'(<g class="node")>\s*<title>topic:([\d.]+)</title>', replace, svg)
 
 
 # ---- the document -------------------------------------------------------------------------------------------
@@ -224,9 +255,7 @@ def _env() -> jinja2.Environment:
 
 
 def _css(env: jinja2.Environment) -> Markup:
-    css, _, _ = env.loader.get_source(env, "studyguide.css")
-    pygments = HtmlFormatter(style="default").get_style_defs(".highlight")
-    return Markup(css + "\n/* code colours (Pygments, default style) */\n" + pygments)
+    return Markup(env.loader.get_source(env, "studyguide.css")[0])
 
 
 def _selected(atlas: Atlas, topic_ids: Iterable[str] | None) -> list[str]:
@@ -356,6 +385,37 @@ def check_cjk_font() -> None:
                          f"{CJK_FONT_HINT}")
 
 
+def _font_ranges() -> list[tuple[int, int]]:
+    """Code point ranges that some installed font draws: the fonts WeasyPrint can fall back through."""
+    listing = subprocess.run(["fc-list", "--format", "%{charset}\n"], capture_output=True, text=True,
+                             timeout=60).stdout
+    ranges = sorted((int(lo, 16), int(hi or lo, 16)) for lo, _, hi in (t.partition("-") for t in listing.split()))
+    merged: list[tuple[int, int]] = []
+    for lo, hi in ranges:
+        if merged and lo <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(hi, merged[-1][1]))
+        else:
+            merged.append((lo, hi))
+    return merged
+
+
+def without_tofu(html: str, ranges: list[tuple[int, int]]) -> str:
+    """Characters no installed font can draw (say 𝄞 in a Unicode example) print as `[U+1D11E]`, never as a box."""
+    starts = [lo for lo, _ in ranges]
+
+    def drawable(ch: str) -> bool:
+        at = bisect.bisect_right(starts, ord(ch)) - 1
+        return at >= 0 and ranges[at][1] >= ord(ch)
+
+    for ch in sorted(c for c in set(html) if ord(c) > 0x7F and unicodedata.category(c) not in _INVISIBLE
+                     and not drawable(c)):
+        html = html.replace(ch, f"[U+{ord(ch):04X}]")
+    return html
+
+
+_INVISIBLE = {"Cc", "Cf", "Zs", "Zl", "Zp"}
+
+
 def write_pdf(html: str, target: Path) -> None:
     """Lay the guide out and write it; a temporary file is renamed into place, so no half-written PDF is left."""
     from weasyprint import HTML  # imported here: loading WeasyPrint takes a second the rest of the CLI need not pay
@@ -363,5 +423,6 @@ def write_pdf(html: str, target: Path) -> None:
     check_cjk_font()
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".part")
-    HTML(string=html, base_url=str(Path(__file__).parent / "templates")).write_pdf(partial)
+    HTML(string=without_tofu(html, _font_ranges()),
+         base_url=str(Path(__file__).parent / "templates")).write_pdf(partial)
     partial.replace(target)

@@ -1,4 +1,4 @@
-# caption: 快速排序：随机枢轴 + 三路划分 + 小区间递归，对比有序输入下固定枢轴的 O(n^2) 退化
+# caption: 快速排序：随机枢轴 + 三路划分 + 只递归较小一侧，对比有序输入下固定末尾枢轴的 O(n^2) 退化
 # point: 快速排序
 import math
 import random
@@ -77,7 +77,7 @@ def main():
     s_rand = {"cmp": 0, "depth": 0}
     quick_sort(sorted_input[:], rng, s_rand)
     print(f"n={n} already sorted: fixed last pivot cmp={s_naive['cmp']} depth={s_naive['depth']}"
-          f" | random pivot cmp={s_rand['cmp']} depth={s_rand['depth']}")
+          f" | random pivot, 3-way, smaller side first: cmp={s_rand['cmp']} depth={s_rand['depth']}")
     assert s_naive["cmp"] == n * (n - 1) // 2 and s_naive["depth"] == n
     assert s_rand["depth"] <= math.log2(n) + 1
 

@@ -138,7 +138,7 @@ def main():
                 t.right_rotate(x.parent)                 # undo: back to the same tree
                 assert shape(t.root) == before
                 t.left_rotate(x)                         # keep the rotation
-                rotations += 2
+                rotations += 3
             elif x.left:
                 t.right_rotate(x)
                 rotations += 1

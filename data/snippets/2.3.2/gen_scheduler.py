@@ -126,27 +126,49 @@ class Scheduler:
 
 
 # -- "system calls" as seen by coroutine code --------------------------------
+# Try first, wait only on EAGAIN: usually the data is already in the socket
+# buffer, and then no epoll registration and no switch are needed.
+FAST_PATH = {"hit": 0, "wait": 0}
+
+
 def sleep(seconds):
     yield ("sleep", seconds)
 
 
 def accept(lsock):
-    yield ("wait_read", lsock)
-    conn, _ = lsock.accept()
-    conn.setblocking(False)
-    return conn
+    while True:
+        try:
+            conn, _ = lsock.accept()
+        except BlockingIOError:
+            FAST_PATH["wait"] += 1
+            yield ("wait_read", lsock)
+            continue
+        FAST_PATH["hit"] += 1
+        conn.setblocking(False)
+        return conn
 
 
 def recv(sock, n):
-    yield ("wait_read", sock)
-    return sock.recv(n)
+    while True:
+        try:
+            data = sock.recv(n)
+        except BlockingIOError:
+            FAST_PATH["wait"] += 1
+            yield ("wait_read", sock)
+            continue
+        FAST_PATH["hit"] += 1
+        return data
 
 
 def sendall(sock, data):
     view = memoryview(data)
     while view:
-        yield ("wait_write", sock)
-        view = view[sock.send(view):]
+        try:
+            view = view[sock.send(view):]
+            FAST_PATH["hit"] += 1
+        except BlockingIOError:
+            FAST_PATH["wait"] += 1
+            yield ("wait_write", sock)
 
 
 def connect(addr):
@@ -232,7 +254,8 @@ def main():
     elapsed = time.monotonic() - t0
     print(f"{N} clients x {ROUNDS} round trips done; server accepted {stats['accepted']}")
     print(f"bytes echoed: {stats['echoed']}")
-    print(f"(timing varies) {sched.switches} coroutine resumes in {elapsed:.2f}s")
+    print(f"(timing varies) {sched.switches} coroutine resumes in {elapsed:.2f}s; "
+          f"IO calls done without waiting {FAST_PATH['hit']}, after a wait {FAST_PATH['wait']}")
     assert sorted(results) == list(range(N))
     assert all(t.done and t.result == t_i for t_i, t in enumerate(tasks))
     assert stats["accepted"] == N
@@ -240,6 +263,7 @@ def main():
                    for i in range(N) for r in range(ROUNDS))
     # every byte any client sent came back through a handler
     assert stats["echoed"] == expected
+    assert FAST_PATH["hit"] > 0 and FAST_PATH["wait"] > 0   # both paths exercised
     lsock.close()
     print("all checks passed")
 

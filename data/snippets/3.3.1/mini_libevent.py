@@ -243,3 +243,4 @@ print("event_base_loop returned %d: no events left" % rc)
 assert rc == 1 and stats["echoed"] == N_CLIENTS and stats["idle_closed"] == 1
 assert stats["never"] == 0 and stats["ticks"] >= 3
 assert IDLE_TIMEOUT <= elapsed < 5
+print("all checks passed")

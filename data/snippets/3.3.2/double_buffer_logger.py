@@ -42,6 +42,14 @@ class AsyncLogger:
             self.current += data
             self.stats["lines"] += 1
 
+    def flush_async(self):
+        """Hand everything logged so far to the writer without waiting for it."""
+        with self.cond:
+            if self.current:
+                self.full.append(self.current)
+                self.current = self.spares.pop() if self.spares else bytearray()
+            self.cond.notify()
+
     def _run(self):
         while True:
             with self.cond:
@@ -93,9 +101,10 @@ def child(workdir):
             REC.pack(len(body), zlib.crc32(struct.pack("<Q", seq) + body), seq) + body)
         pos += REC.size + len(body)
         lg.log(line)
-        if seq == 899:                       # 27 KB so far: "buffer full" woke
-            app = os.path.join(workdir, "app.log")   # the writer; wait until it
-            for _ in range(500):                     # has flushed all 900 lines
+        if seq == 899:                       # 900 lines (27.9 KB) logged: hand them
+            lg.flush_async()                 # all to the writer and wait until they
+            app = os.path.join(workdir, "app.log")   # are in the file, so the test
+            for _ in range(1000):                    # does not depend on scheduling
                 if os.path.getsize(app) == 900 * 31:
                     break
                 time.sleep(0.01)
@@ -149,9 +158,13 @@ def main():
     for t in ts:
         t.join()
     lg.log("lonely line")                    # not enough to fill a buffer
-    time.sleep(0.2)                          # ... the timeout flush writes it
-    with open(path) as f:
-        assert f.read().endswith("lonely line\n")
+    for _ in range(200):                     # ... the 50 ms timeout flush writes it
+        time.sleep(0.01)
+        with open(path) as f:
+            if f.read().endswith("lonely line\n"):
+                break
+    else:
+        raise AssertionError("timeout flush did not write the lonely line")
     lg.close()
 
     seen = {t: [] for t in range(threads)}

@@ -248,3 +248,4 @@ try:
 except ValueError as e:
     assert str(e) == "crc mismatch"
     print("bit flip in body ->", e)
+print("all checks passed")

@@ -1,5 +1,6 @@
 # caption: 小素数玩具 RSA：扩展欧几里得求逆元、加解密、CRT 解密、签名验签，并对所有 m 验证 m^(ed) ≡ m (mod n)
 # point: RSA的使用场景与数学证明
+# timeout: 30
 import hashlib
 import math
 import random

@@ -6,6 +6,7 @@ import math
 import random
 
 WS = " \t\n\r"
+DIGITS = frozenset("0123456789")    # not str.isdigit(): that also accepts '٣' and '²'
 ESC = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n",
        "r": "\r", "t": "\t"}
 MAX_DEPTH = 200          # Python frames: keep well under the recursion limit
@@ -50,7 +51,7 @@ class Parser:
             return self.container(self.arr)
         if c == '"':
             return self.string()
-        if c == "-" or c.isdigit():
+        if c == "-" or c in DIGITS:
             return self.number()
         for word, v in (("true", True), ("false", False), ("null", None)):
             if c == word[0]:
@@ -158,8 +159,8 @@ class Parser:
             self.i += 1
         if self.peek() == "0":
             self.i += 1                                # no leading zeros
-        elif self.peek().isdigit():
-            while self.peek().isdigit():
+        elif self.peek() in DIGITS:
+            while self.peek() in DIGITS:
                 self.i += 1
         else:
             self.fail("digit expected")
@@ -167,18 +168,18 @@ class Parser:
         if self.peek() == ".":
             is_float = True
             self.i += 1
-            if not self.peek().isdigit():
+            if self.peek() not in DIGITS:
                 self.fail("digit expected after '.'")
-            while self.peek().isdigit():
+            while self.peek() in DIGITS:
                 self.i += 1
         if self.peek() in ("e", "E"):
             is_float = True
             self.i += 1
             if self.peek() in ("+", "-"):
                 self.i += 1
-            if not self.peek().isdigit():
+            if self.peek() not in DIGITS:
                 self.fail("digit expected in exponent")
-            while self.peek().isdigit():
+            while self.peek() in DIGITS:
                 self.i += 1
         text = self.s[start:self.i]
         return float(text) if is_float else int(text)
@@ -274,7 +275,8 @@ print('surrogate pair: "\\ud83d\\ude00" <-> U+1F600; duplicate key -> last wins'
 invalid = ["", " ", "{", "}", "[", "[1,]", '{"a":1,}', "[1 2]", '{"a" 1}', "{1:2}",
            "01", "-01", "1.", ".5", "-", "+1", "1e", "1e+", "0x10", "tru", "nul",
            "'x'", '"abc', '"\\x"', '"\\u12"', '"\\u12G4"', '"a\nb"', '"tab\there"',
-           "1 2", "[1]]", "[" * 600]
+           "1 2", "[1]]", "[" * 600,
+           "\u0663", "1\u00b2"]                 # Arabic-Indic 3, superscript 2
 for text in invalid:
     for fn in (loads, json.loads):
         try:

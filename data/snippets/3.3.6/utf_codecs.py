@@ -1,5 +1,6 @@
 # caption: 手写 UTF-8 / UTF-16 编解码：1～4 字节序列、代理对、拒绝超长编码与孤立代理，和 str.encode / bytes.decode 对拍
 # point: UTF8/UTF16/UTF32具体区别
+# timeout: 30
 import random
 
 

@@ -84,7 +84,8 @@ assert walk_backward(zl2)[1:] == chain
 assert grown == N and all(s >= ZIP_BIG_PREVLEN for s in sizes2)
 print("insert a 300-byte entry before %d entries of 251 bytes: %d prevlen fields grow 1->5 bytes"
       % (N, grown))
-print("  each growth pushes the next entry over 253 bytes -> cascade, O(N) reallocs, O(N^2) worst")
+print("  each growth pushes the next entry over 253 bytes -> cascade through all N entries")
+print("  (one realloc+memmove per entry: O(N^2) worst; Redis PR #6886: one realloc, still N rewrites)")
 
 # normal case: entries far from the 254 boundary -> at most one neighbour changes
 normal = [b"n" * 20] * N

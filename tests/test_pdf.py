@@ -1,0 +1,195 @@
+"""The PDF study guide: every unit, chapter and topic is in the text and the bookmarks, snippet output is printed,
+Chinese is drawn with an embedded CJK font (never boxes), and a learning-path guide holds only its path."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from generator import studyguide
+from generator.atlas import Sources, load_atlas
+from generator.diagrams import render_dot
+from generator.graph import learning_path
+from generator.model import AtlasError, SnippetResult
+
+from .conftest import ROOT
+
+pytestmark = pytest.mark.skipif(not all(shutil.which(t) for t in ("pdftotext", "pdffonts", "pdftohtml")),
+                                reason="poppler-utils (pdftotext, pdffonts, pdftohtml) is not installed")
+
+RENDER = functools.partial(render_dot, cache_dir=ROOT / ".cache" / "diagrams")
+FAKE_OUTPUT = "ATLAS-PDF-TEST-OUTPUT"
+
+
+def squash(text: str) -> str:
+    """PDF text breaks lines wherever the layout did: compare without white space."""
+    return re.sub(r"\s+", "", text)
+
+
+def pdf_text(pdf: Path) -> str:
+    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+
+
+def bookmarks(pdf: Path) -> list[tuple[int, str]]:
+    """(level, title) of every PDF outline entry, in order, read with poppler's pdftohtml (no pip dependency)."""
+    xml = subprocess.run(["pdftohtml", "-xml", "-i", "-stdout", "-f", "1", "-l", "1", str(pdf)],
+                         capture_output=True, text=True, check=True).stdout
+    root = ET.fromstring(xml)
+    found: list[tuple[int, str]] = []
+
+    def walk(outline: ET.Element, level: int) -> None:
+        for child in outline:
+            if child.tag == "item":
+                found.append((level, " ".join("".join(child.itertext()).split())))
+            elif child.tag == "outline":
+                walk(child, level + 1)
+
+    top = root.find("outline")
+    if top is not None:
+        walk(top, 1)
+    return found
+
+
+class Collect(logging.Handler):
+    """WeasyPrint's warnings, kept: a `.notdef glyph` warning means a box was printed."""
+
+    def __init__(self):
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture(scope="module")
+def guide_atlas():
+    """The real atlas, snippets not run, except three with a known fake output."""
+    atlas = load_atlas(Sources.default(ROOT))
+    specs = [s for topic in atlas.outline.topics for s in atlas.snippets.get(topic.id, [])][:3]
+    atlas.results = {s.key: SnippetResult(s.key, "ok", 0, f"{FAKE_OUTPUT} {i} <&> 中文\n", "", 0.01)
+                     for i, s in enumerate(specs)}
+    return atlas
+
+
+@pytest.fixture(scope="module")
+def full_guide(guide_atlas, tmp_path_factory) -> tuple[Path, list[logging.LogRecord]]:
+    html = studyguide.guide_html(guide_atlas, RENDER)
+    target = tmp_path_factory.mktemp("pdf") / "guide.pdf"
+    handler = Collect()
+    logging.getLogger("weasyprint").addHandler(handler)
+    try:
+        studyguide.write_pdf(html, target)
+    finally:
+        logging.getLogger("weasyprint").removeHandler(handler)
+    return target, handler.records
+
+
+def test_every_unit_and_topic_is_in_the_text(guide_atlas, full_guide):
+    text = squash(pdf_text(full_guide[0]))
+    for unit in guide_atlas.outline.units:
+        assert squash(f"{unit.id} {unit.title}") in text
+    missing = [t.id for t in guide_atlas.outline.topics if squash(f"{t.id} {t.title}") not in text]
+    assert not missing, f"topics missing from the PDF text: {missing}"
+    assert squash("后台开发知识图谱") in text and "本要点尚未撰写" in text
+
+
+def test_snippet_output_is_printed(guide_atlas, full_guide):
+    text = pdf_text(full_guide[0])
+    for i in range(len(guide_atlas.results)):
+        assert f"{FAKE_OUTPUT} {i} <&> 中文" in text
+    assert "本次构建没有运行这段代码" in text
+
+
+def test_chinese_is_drawn_with_an_embedded_cjk_font(full_guide):
+    pdf, records = full_guide
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    cjk = [line for line in fonts.splitlines() if "NotoSansCJK" in line.replace(" ", "")]
+    assert cjk and all(" yes " in line for line in cjk), fonts
+    text = pdf_text(pdf)
+    assert len(re.findall(r"[\u4e00-\u9fff]", text)) > 10000
+    assert "\ufffd" not in text and "□" not in text
+    notdef = [r.getMessage() for r in records if ".notdef" in r.getMessage()]
+    assert not notdef, notdef
+
+
+def test_bookmarks_are_units_chapters_topics(guide_atlas, full_guide):
+    expected = []
+    for unit in guide_atlas.outline.units:
+        expected.append((1, f"{unit.id} {unit.title}"))
+        for chapter in unit.chapters:
+            expected.append((2, f"{chapter.id} {chapter.title}"))
+            expected += [(3, f"{t.id} {t.title}") for t in chapter.topics]
+    found = bookmarks(full_guide[0])
+    assert [(level, squash(title)) for level, title in found] == [(level, squash(t)) for level, t in expected]
+
+
+def test_learning_path_guide_holds_only_its_path_in_order(guide_atlas, tmp_path):
+    path = learning_path(guide_atlas.graph, "4.2.5")
+    assert len(path) > 1
+    html = studyguide.guide_html(guide_atlas, RENDER, topic_ids=path, title="学习路线：Redis 集群")
+    target = tmp_path / "path.pdf"
+    studyguide.write_pdf(html, target)
+    titles = [f"{t} {guide_atlas.topic(t).title}" for t in path]
+    assert [(level, squash(t)) for level, t in bookmarks(target)] == [(1, squash(t)) for t in titles]
+    text = squash(pdf_text(target))
+    goal = guide_atlas.topic("4.2.5")
+    assert squash(f"为了学会 4.2.5 {goal.title}，需要按顺序学习以下 {len(path)} 个主题") in text
+
+
+def test_unknown_topic_is_an_error(guide_atlas):
+    with pytest.raises(AtlasError, match="no topic 99.9.9"):
+        studyguide.guide_html(guide_atlas, RENDER, topic_ids=["1.1.1", "99.9.9"])
+
+
+def test_html_is_deterministic_and_escaped(guide_atlas):
+    first = studyguide.guide_html(guide_atlas, RENDER, topic_ids=["1.1.1"], title="<b>标题</b> & co")
+    assert first == studyguide.guide_html(guide_atlas, RENDER, topic_ids=["1.1.1"], title="<b>标题</b> & co")
+    assert "&lt;b&gt;标题&lt;/b&gt; &amp; co" in first and "<b>标题</b>" not in first
+    assert "xlink:href" not in first  # no site links left in the neighbourhood map
+
+
+@pytest.mark.parametrize("tex, text", [
+    (r"O(n\log n)", "O(n log n)"),
+    (r"0 \le m < n", "0 ≤ m &lt; n"),
+    (r"\lceil\log_2 n\rceil", "⌈log<sub>2</sub> n⌉"),
+    (r"n^2 \cdot \frac{1}{1-p}", "n<sup>2</sup> · 1/(1-p)"),
+    (r"\alpha \times \beta \ge \infty", "α × β ≥ ∞"),
+    (r"\sum_{i=1}^{h} x_i", "∑<sub>i=1</sub><sup>h</sup> x<sub>i</sub>"),
+])
+def test_tex_becomes_readable_text(tex, text):
+    assert studyguide.tex_html(tex) == f'<span class="math">{text}</span>'
+
+
+def test_unreadable_tex_is_shown_as_written():
+    assert studyguide.tex_html(r"\begin{aligned} a &= b \end{aligned}") == \
+        r'<code class="tex">\begin{aligned} a &amp;= b \end{aligned}</code>'
+
+
+def test_characters_no_font_has_print_as_code_points():
+    assert studyguide.without_tofu("a中𝄞b", [(0x20, 0x7E), (0x4E00, 0x9FFF)]) == "a中[U+1D11E]b"
+
+
+def test_missing_cjk_font_names_the_debian_package(monkeypatch):
+    def no_fonts(*args, **kwargs):
+        return subprocess.CompletedProcess(args[0], 0, stdout="", stderr="")
+
+    monkeypatch.setattr(studyguide.subprocess, "run", no_fonts)
+    with pytest.raises(AtlasError) as info:
+        studyguide.check_cjk_font()
+    assert str(info.value) == ("fc-list :lang=zh: no font with Chinese characters is installed, the PDF would show "
+                               "empty boxes; install one with `apt-get install fonts-noto-cjk`")
+
+    def no_fc_list(*args, **kwargs):
+        raise FileNotFoundError("fc-list")
+
+    monkeypatch.setattr(studyguide.subprocess, "run", no_fc_list)
+    with pytest.raises(AtlasError, match="apt-get install fonts-noto-cjk"):
+        studyguide.check_cjk_font()
