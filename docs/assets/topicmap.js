@@ -20,7 +20,7 @@
     nodes: { shape: "box", margin: 6 }
   });
   window.atlasMap = { network: network, nodes: nodes, edges: edges, drawn: false, select: select };
-  network.once("afterDrawing", function () { window.atlasMap.drawn = true; });
+  network.once("afterDrawing", function () { window.atlasMap.drawn = true; window.atlasMap.drawnAt = performance.now(); });
 
   var successors = {};
   Object.keys(topics).forEach(function (id) {
