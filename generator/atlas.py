@@ -125,9 +125,13 @@ def check_consistency(atlas: Atlas) -> None:
             if spec.point and normalize_heading(spec.point) not in points:
                 raise AtlasError(spec.path, None, f"`point: {spec.point}` is not a point of topic {ident}")
     sections = {s.id: {i.number for i in s.items} for s in atlas.outline.preface}
+    known = {t.id for t in atlas.outline.topics}
     for link in atlas.spec.preface_links:
         if link.item not in sections.get(link.section, set()):
-            raise AtlasError("graph/preface.yaml", None, f"no preface item {link.section} {link.item})")
+            raise AtlasError(link.path, link.line, f"no preface item {link.section} {link.item})")
+        for topic_id in link.topics:
+            if topic_id not in known:
+                raise AtlasError(link.path, link.line, f"unknown topic {topic_id}")
 
 
 def _check_sections(content: TopicContent, titles: list[str], what: str) -> None:

@@ -64,7 +64,7 @@ def parse_concepts(text: str, path: str) -> list[Concept]:
         terms = require(item, "terms", list, path, at)
         result.append(Concept(require(item, "id", str, path, at), require(item, "name", str, path, at),
                               _topic_id(item.get("taught_by"), path, at, "taught_by"),
-                              tuple(str(t) for t in terms)))
+                              tuple(str(t) for t in terms), path, at))
     return result
 
 
@@ -76,7 +76,7 @@ def parse_tracks(text: str, path: str) -> list[Track]:
         goals = require(item, "goals", list, path, at)
         result.append(Track(require(item, "id", str, path, at), require(item, "title", str, path, at),
                             tuple(_topic_id(g, path, at, "goals") for g in goals),
-                            str(item.get("description", "")).strip()))
+                            str(item.get("description", "")).strip(), path, at))
     return result
 
 
@@ -87,7 +87,7 @@ def parse_preface_links(text: str, path: str) -> list[PrefaceLink]:
         at = lines.get(id(item))
         topics = require(item, "topics", list, path, at)
         result.append(PrefaceLink(require(item, "section", str, path, at), require(item, "item", int, path, at),
-                                  tuple(_topic_id(t, path, at, "topics") for t in topics)))
+                                  tuple(_topic_id(t, path, at, "topics") for t in topics), path, at))
     return result
 
 
@@ -127,7 +127,7 @@ def build_graph(outline: Outline, spec: GraphSpec, hours: dict[str, float] | Non
     _check_acyclic(g)
     for concept in spec.concepts:
         if concept.taught_by not in known:
-            raise AtlasError("graph/concepts.yaml", None, f"concept {concept.id}: unknown topic {concept.taught_by}")
+            raise AtlasError(concept.path, concept.line, f"concept {concept.id}: unknown topic {concept.taught_by}")
     for edge in infer_prerequisites(outline, spec.concepts):
         u, v = topic_node(edge.source), topic_node(edge.target)
         if g.has_edge(u, v) or nx.has_path(prerequisite_view(g), v, u):
@@ -136,7 +136,7 @@ def build_graph(outline: Outline, spec: GraphSpec, hours: dict[str, float] | Non
     for track in spec.tracks:
         for goal in track.goals:
             if goal not in known:
-                raise AtlasError("graph/tracks.yaml", None, f"track {track.id}: unknown topic {goal}")
+                raise AtlasError(track.path, track.line, f"track {track.id}: unknown topic {goal}")
     return nx.freeze(g)
 
 

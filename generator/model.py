@@ -197,6 +197,8 @@ class Concept:
     name: str
     taught_by: str
     terms: tuple[str, ...]
+    path: str = ""
+    line: int | None = None
 
 
 @dataclass(frozen=True)
@@ -205,6 +207,8 @@ class Track:
     title: str
     goals: tuple[str, ...]
     description: str = ""
+    path: str = ""
+    line: int | None = None
 
 
 @dataclass(frozen=True)
@@ -214,6 +218,8 @@ class PrefaceLink:
     section: str
     item: int
     topics: tuple[str, ...]
+    path: str = ""
+    line: int | None = None
 
 
 @dataclass(frozen=True)

@@ -141,3 +141,16 @@ def test_bad_prerequisite_fields():
     with pytest.raises(AtlasError) as err:
         parse_prerequisites("prerequisites:\n  - {from: redis, to: 1.1.2, reason: r}\n", "p.yaml")
     assert "topic id" in err.value.message
+
+
+def test_unknown_topics_in_concepts_and_tracks_name_file_and_line():
+    from generator.graph import parse_tracks
+    concepts = parse_concepts("concepts:\n  - {id: x, name: X, taught_by: 1.1.1, terms: [a]}\n"
+                              "  - {id: y, name: Y, taught_by: 4.4.4, terms: [b]}\n", "c.yaml")
+    with pytest.raises(AtlasError) as err:
+        build_graph(OUTLINE, GraphSpec(concepts=tuple(concepts)))
+    assert (err.value.path, err.value.line) == ("c.yaml", 3)
+    tracks = parse_tracks("tracks:\n  - {id: t, title: T, goals: [1.1.3, 9.9.9]}\n", "t.yaml")
+    with pytest.raises(AtlasError) as err:
+        build_graph(OUTLINE, GraphSpec(tracks=tuple(tracks)))
+    assert (err.value.path, err.value.line) == ("t.yaml", 2) and "9.9.9" in err.value.message
