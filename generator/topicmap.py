@@ -18,11 +18,15 @@ from .graph import node_topic, prerequisite_view, reduced
 from .search import pinyin_keys
 from .smallmaps import unit_colour
 
-X_STEP, Y_STEP, BAND_GAP = 190, 46, 70
+X_STEP, Y_STEP, BAND_GAP = 190, 50, 90
 
 
 def layout(g: nx.DiGraph) -> dict[str, tuple[int, int]]:
-    """Deterministic positions: depth (longest prerequisite chain) on x, one band per unit on y."""
+    """Deterministic positions: depth (longest prerequisite chain) on x, one band per unit on y.
+
+    Inside a band, topics of one depth stand in syllabus order, so a chapter's topics sit together. Each band's
+    label gets the key `unit:<id>`, placed left of the band.
+    """
     red = reduced(g)
     depth: dict[str, int] = {}
     for node in nx.lexicographical_topological_sort(red, key=lambda n: g.nodes[n]["order"]):
@@ -41,6 +45,7 @@ def layout(g: nx.DiGraph) -> dict[str, tuple[int, int]]:
             offset = (height - len(nodes)) * Y_STEP // 2
             for i, node in enumerate(nodes):
                 positions[node] = (d * X_STEP, top + offset + i * Y_STEP)
+        positions[f"unit:{unit}"] = (-2 * X_STEP, top + (height - 1) * Y_STEP // 2)
         top += height * Y_STEP + BAND_GAP
     return positions
 
@@ -56,12 +61,20 @@ def network(atlas: Atlas, physics: bool = False) -> Network:
         topic_id = node_topic(node)
         content = atlas.contents.get(topic_id)
         hours = f"{data['hours']:g} 小时" if data["hours"] else "尚未撰写"
-        hover = "\n".join(x for x in [f"{topic_id} {data['label']}", content.title_en if content else "", hours,
+        chapter = g.nodes[f"chapter:{data['chapter']}"]["label"]
+        hover = "\n".join(x for x in [f"{topic_id} {data['label']}", content.title_en if content else "",
+                                       f"{data['chapter']} {chapter} · {hours}",
                                        content.summary if content else ""] if x)
         options = {"x": positions[node][0], "y": positions[node][1], "physics": False} if positions else {}
         net.add_node(topic_id, label=f"{topic_id}\n{_short(data['label'])}", title=hover, shape="box",
                      color=unit_colour(data["unit"]), font={"color": "#ffffff", "size": 13},
                      **options)
+    for node in sorted((n for n in g if g.nodes[n].get("kind") == "unit"), key=lambda n: g.nodes[n]["order"]):
+        if node in positions:  # the band's label: plain text, not a topic
+            unit_id = g.nodes[node]["unit"]
+            net.add_node(node, label=f"{unit_id} {_short(g.nodes[node]['label'], 10)}", shape="text",
+                         x=positions[node][0], y=positions[node][1], physics=False,
+                         font={"color": unit_colour(unit_id), "size": 44, "face": "sans-serif", "align": "right"})
     for u, v in sorted(red.edges):
         cross = g.nodes[u]["unit"] != g.nodes[v]["unit"]
         net.add_edge(node_topic(u), node_topic(v), arrows="to", width=2 if cross else 1,
@@ -81,6 +94,8 @@ def map_data(atlas: Atlas, href_prefix: str = "topics/") -> dict:
     topics = {}
     for node in net.nodes:
         topic_id = node["id"]
+        if topic_id.startswith("unit:"):
+            continue
         data = g.nodes[f"topic:{topic_id}"]
         content = atlas.contents.get(topic_id)
         pinyin, initials = pinyin_keys(data["label"])

@@ -36,7 +36,9 @@ def click_node(page, topic_id: str) -> None:
 
 def test_every_topic_is_a_node_and_nothing_is_fetched(chromium, site, atlas):
     page, requests = open_map(chromium, (site / "map.html").as_uri())
-    assert page.evaluate("window.atlasMap.nodes.length") == len(atlas.outline.topics)
+    ids = page.evaluate("window.atlasMap.nodes.getIds()")
+    assert sorted(i for i in ids if not i.startswith("unit:")) == sorted(t.id for t in atlas.outline.topics)
+    assert sorted(i for i in ids if i.startswith("unit:")) == sorted(f"unit:{u.id}" for u in atlas.outline.units)
     assert remote(requests, "file://") == []
     html = (site / "map.html").read_text(encoding="utf-8")
     assert "http://" not in html.replace("http://www.w3.org", "") and "https://" not in html
@@ -79,11 +81,12 @@ def test_search_finds_topics(chromium, site, query, first):
     page.close()
 
 
-def test_units_can_be_hidden(chromium, site):
+def test_units_can_be_hidden(chromium, site, atlas):
     page, _ = open_map(chromium, (site / "map.html").as_uri())
     page.uncheck('#atlas-map-units input[data-unit="6"]')
     hidden = page.evaluate("window.atlasMap.nodes.get().filter(n => n.hidden).map(n => n.id)")
-    assert hidden and all(h.startswith("6.") for h in hidden)
+    assert "unit:6" in hidden and all(h.startswith("6.") for h in hidden if h != "unit:6")
+    assert len(hidden) == 1 + sum(1 for t in atlas.outline.topics if t.unit_id == "6")
     page.close()
 
 

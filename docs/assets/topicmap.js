@@ -6,6 +6,7 @@
   if (!container || !dataEl || typeof vis === "undefined") return;
   var data = JSON.parse(dataEl.textContent);
   var topics = data.topics;
+  var topicNodes = data.nodes.filter(function (n) { return topics[n.id]; });  // the rest are unit labels
   var original = {};
   data.nodes.forEach(function (n) { original[n.id] = { color: n.color, font: n.font }; });
   var nodes = new vis.DataSet(data.nodes);
@@ -59,7 +60,7 @@
   function select(id) {
     var up = closure(id, function (x) { return topics[x].prereqs; });
     var down = closure(id, function (x) { return successors[x]; });
-    nodes.update(data.nodes.map(function (n) {
+    nodes.update(topicNodes.map(function (n) {
       var lit = n.id === id || up[n.id] || down[n.id];
       return { id: n.id, color: lit ? original[n.id].color : "#d6d6d6",
                borderWidth: n.id === id ? 4 : 1, font: { color: lit ? "#ffffff" : "#8a8a8a" } };
@@ -92,7 +93,7 @@
     panel.appendChild(text("p", "学完可以继续：" + (Object.keys(down).sort(byOrder).join("、") || "无")));
   }
   function clear() {
-    nodes.update(data.nodes.map(function (n) {
+    nodes.update(topicNodes.map(function (n) {
       return { id: n.id, color: original[n.id].color, borderWidth: 1, font: original[n.id].font };
     }));
     edges.update(edges.get().map(function (e) { return { id: e.id, color: e.baseColor, width: e.cross ? 2 : 1 }; }));
@@ -100,7 +101,7 @@
 
   var openBox = document.getElementById("atlas-map-open");
   network.on("click", function (params) {
-    if (!params.nodes.length) { clear(); return; }
+    if (!params.nodes.length || !topics[params.nodes[0]]) { clear(); return; }
     var id = params.nodes[0];
     if (openBox && openBox.checked) { window.location.href = topics[id].href; } else { select(id); }
   });
@@ -142,7 +143,9 @@
     box.checked = true;
     box.dataset.unit = u.id;
     box.addEventListener("change", function () {
-      nodes.update(data.nodes.filter(function (n) { return topics[n.id].unit === u.id; })
+      nodes.update(data.nodes.filter(function (n) {
+        return n.id === "unit:" + u.id || (topics[n.id] && topics[n.id].unit === u.id);
+      })
         .map(function (n) { return { id: n.id, hidden: !box.checked }; }));
     });
     label.appendChild(box);

@@ -1,4 +1,4 @@
-# caption: 用 struct 构造并解析 TCP 首部（标志位、数据偏移、MSS/SACK/时间戳/窗口缩放选项），按伪首部计算校验和并检测篡改
+# caption: 用 struct 构造并解析 TCP 首部（标志位、数据偏移、MSS/SACK/时间戳/窗口缩放选项），按伪首部计算校验和并检测篡改，拒绝长度为 0 或越界的畸形选项
 # point: tcp协议头实现
 # timeout: 10
 """TCP header (RFC 9293 section 3.1) built and parsed by hand.
@@ -63,6 +63,9 @@ def parse_options(raw):
         if kind == 1:                   # no-operation
             i += 1
             continue
+        if i + 1 >= len(raw) or raw[i + 1] < 2 or i + raw[i + 1] > len(raw):
+            # a zero length would loop forever, an oversized one reads past the header
+            raise ValueError(f"malformed option kind {kind} at offset {i}")
         length = raw[i + 1]
         body = raw[i + 2:i + length]
         if kind == 2:
@@ -122,6 +125,14 @@ def main():
             raise SystemExit(f"{name}: not detected")
         except ValueError:
             print(f"checksum catches: {name}")
+    # malformed options must be rejected, not looped over or read past the end
+    for name, raw in [("length 0", b"\x02\x00\x05\xb4"), ("length past end", b"\x08\x0a\x00\x00"),
+                      ("kind without length byte", b"\x01\x01\x01\x02")]:
+        try:
+            parse_options(raw)
+            raise SystemExit(f"{name}: accepted")
+        except ValueError:
+            print(f"option parser rejects: {name}")
     print("all checks passed")
 
 
