@@ -25,8 +25,10 @@ from .diagrams import render_dot
 from .model import AtlasError, SnippetResult
 from .pages import Extras, nav, render_pages, snippet_file, topic_page
 from .smallmaps import neighbourhood_svgs, whole_map_dot
+from .studyguide import check_cjk_font, guide_html, write_pdf
 from .topicmap import map_page
 
+PDF_NAME = "study-guide.pdf"
 VIS_NETWORK = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2" / "vis-network.min.js"
 
 Progress = Callable[[str], None]
@@ -68,14 +70,16 @@ def run_snippets(atlas: Atlas, options: BuildOptions, progress: Progress) -> dic
     return results
 
 
-def generate(atlas: Atlas, sources: Sources, docs_dir: Path, cache_dir: Path | None) -> None:
-    """Write the hand-written docs, generated pages, snippet files and graph exports into `docs_dir`."""
+def generate(atlas: Atlas, sources: Sources, docs_dir: Path, cache_dir: Path | None, pdf: bool = True) -> None:
+    """Write the hand-written docs, generated pages, snippet files, graph exports and the PDF into `docs_dir`."""
     shutil.copytree(sources.root / "docs", docs_dir, dirs_exist_ok=True,
                     ignore=shutil.ignore_patterns("_generated"))
     render = functools.partial(render_dot, cache_dir=cache_dir and cache_dir / "diagrams")
     topic_ids = [t.id for t in atlas.outline.topics]
     downloads = {"知识图谱 JSON": "graph/atlas.json", "知识图谱 GraphML": "graph/atlas.graphml",
                  "全图 SVG": "graph/atlas-map.svg"}
+    if pdf:
+        downloads = {"PDF 学习手册": PDF_NAME, **downloads}
     extras = Extras(neighbourhood_svgs(atlas.graph, topic_ids, render, topic_page), downloads)
     files = dict(render_pages(atlas, render, extras))
     files["graph/atlas.json"] = export.to_json(atlas.graph)
@@ -90,6 +94,8 @@ def generate(atlas: Atlas, sources: Sources, docs_dir: Path, cache_dir: Path | N
         target = docs_dir / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
+    if pdf:
+        write_pdf(guide_html(atlas, render), docs_dir / PDF_NAME)
 
 
 def mkdocs_config(atlas: Atlas, sources: Sources, docs_dir: Path, site_dir: Path) -> str:
@@ -125,12 +131,14 @@ def build(sources: Sources, options: BuildOptions, progress: Progress = lambda _
     atlas = load_atlas(sources)
     if options.run_snippets:
         atlas.results = run_snippets(atlas, options, progress)
+    if options.pdf:
+        check_cjk_font()  # before the long steps: say which package to install
     site_dir = options.site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".atlas-build-", dir=site_dir.parent) as tmp:
         work = Path(tmp)
-        progress("rendering pages")
-        generate(atlas, sources, work / "docs", options.cache_dir)
+        progress("rendering pages" + (" and the PDF study guide" if options.pdf else ""))
+        generate(atlas, sources, work / "docs", options.cache_dir, options.pdf)
         config = work / "mkdocs.yml"
         config.write_text(mkdocs_config(atlas, sources, work / "docs", work / "site"), encoding="utf-8")
         run_mkdocs(config, progress)

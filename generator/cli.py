@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import sys
 from pathlib import Path
@@ -11,11 +12,12 @@ from . import export
 from .atlas import Sources, load_atlas
 from .build import BuildOptions, build, run_snippets
 from .diagrams import render_dot
-from .graph import learning_path, path_hours
+from .graph import learning_path, path_hours, path_to_goals
 from .model import AtlasError
 from .report import coverage, coverage_table, line_report, preface_coverage, preface_table, summary
 from .search import build_index, search
 from .smallmaps import whole_map_dot
+from .studyguide import TITLE, check_cjk_font, guide_html, write_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,7 +33,7 @@ def _sources(args: argparse.Namespace) -> Sources:
 def cmd_build(args: argparse.Namespace) -> int:
     options = BuildOptions(site_dir=Path(args.site_dir), cache_dir=None if args.no_cache else ROOT / ".cache",
                            jobs=args.jobs, require_services=args.require_services,
-                           run_snippets=not args.skip_snippets)
+                           run_snippets=not args.skip_snippets, pdf=not args.no_pdf)
     build(_sources(args), options, _progress)
     return 0
 
@@ -66,6 +68,35 @@ def cmd_check(args: argparse.Namespace) -> int:
                       f"{row.written_items}/{row.items}, entries {row.written_entries}/{row.entries}", file=sys.stderr)
                 status = 1
     return status
+
+
+def cmd_pdf(args: argparse.Namespace) -> int:
+    """A study guide for one goal (a track or a topic): only its learning path, in learning order."""
+    check_cjk_font()
+    atlas = load_atlas(_sources(args))
+    topic_ids, goal, title = None, None, TITLE
+    if args.track:
+        track = next((t for t in atlas.spec.tracks if t.id == args.track), None)
+        if track is None:
+            known = ", ".join(t.id for t in atlas.spec.tracks) or "none"
+            raise AtlasError("graph/tracks.yaml", None, f"no track {args.track!r} (tracks: {known})")
+        topic_ids, goal, title = path_to_goals(atlas.graph, track.goals), track.title, f"学习路线：{track.title}"
+    elif args.to:
+        if args.to not in {t.id for t in atlas.outline.topics}:
+            raise AtlasError(atlas.outline.path, None, f"no topic {args.to}")
+        topic_ids = learning_path(atlas.graph, args.to)
+        title = f"学习路径：{args.to} {atlas.topic(args.to).title}"
+    if not args.skip_snippets:
+        options = BuildOptions(site_dir=ROOT / "site", cache_dir=ROOT / ".cache", jobs=args.jobs)
+        if topic_ids is not None:  # run only what the guide prints
+            atlas.snippets = {k: v for k, v in atlas.snippets.items() if k in topic_ids}
+        atlas.results = run_snippets(atlas, options, _progress)
+    _progress("laying out the PDF")
+    render = functools.partial(render_dot, cache_dir=ROOT / ".cache" / "diagrams")
+    out = Path(args.out)
+    write_pdf(guide_html(atlas, render, topic_ids=topic_ids, goal=goal, title=title), out)
+    print(f"wrote {out} ({len(topic_ids) if topic_ids is not None else len(atlas.outline.topics)} topics)")
+    return 0
 
 
 def cmd_path(args: argparse.Namespace) -> int:
@@ -113,6 +144,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     b.add_argument("--no-cache", action="store_true", help="rerun every snippet")
     b.add_argument("--skip-snippets", action="store_true", help="do not run snippets (pages say so)")
+    b.add_argument("--no-pdf", action="store_true", help="leave out the PDF study guide")
     b.add_argument("--require-services", action="store_true",
                    help="fail when Redis or MariaDB is missing instead of marking their snippets as not run")
     b.set_defaults(func=cmd_build)
@@ -125,6 +157,14 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     c.add_argument("--site-dir", default=str(ROOT / "site"), help=argparse.SUPPRESS)
     c.set_defaults(func=cmd_check)
+    pdf = sub.add_parser("pdf", help="a PDF study guide: the whole atlas, or the learning path to one goal")
+    goal = pdf.add_mutually_exclusive_group()
+    goal.add_argument("--track", help="a learning track from graph/tracks.yaml, e.g. redis")
+    goal.add_argument("--to", help="a topic id: the guide holds its learning path")
+    pdf.add_argument("--out", default="study-guide.pdf")
+    pdf.add_argument("--skip-snippets", action="store_true", help="do not run snippets (the guide says so)")
+    pdf.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    pdf.set_defaults(func=cmd_pdf)
     pa = sub.add_parser("path", help="ordered prerequisites of a topic, with hours")
     pa.add_argument("topic")
     pa.set_defaults(func=cmd_path)

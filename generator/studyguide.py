@@ -28,13 +28,13 @@ from .model import AtlasError, SnippetSpec, Topic
 from .smallmaps import neighbourhood_dot, whole_map_dot
 
 TITLE = "后台开发知识图谱"
+DIAGRAM_SCALE = 0.75  # Graphviz draws at 14 pt by default; in print that is larger than the 9.5 pt text around it
 
 # The site's own Markdown dialect (mkdocs.yml), minus `toc`: heading ids would collide across topics in one file.
 MD_EXTENSIONS = ["abbr", "admonition", "attr_list", "def_list", "footnotes", "md_in_html", "tables",
                  "pymdownx.arithmatex", "pymdownx.details", "pymdownx.highlight", "pymdownx.inlinehilite",
                  "pymdownx.superfences"]
 # No Pygments colouring: its thousands of spans made WeasyPrint's parse, layout and PDF writing 2.4 times slower.
-DIAGRAM_SCALE = 0.75
 MD_CONFIG = {"pymdownx.arithmatex": {"generic": True}, "pymdownx.highlight": {"use_pygments": False}}
 
 
@@ -221,7 +221,7 @@ class _Converter:
 
 
 def _scaled(text: str, factor: float) -> str:
-    """Shrink drawings drawn at Graphviz's 14 pt default, which would print larger than the text around them."""
+    """Scale every drawing's printed size (its viewBox keeps the content)."""
     def size(m: re.Match) -> str:
         return f'<svg width="{float(m[1]) * factor:.0f}pt" height="{float(m[2]) * factor:.0f}pt"'
 
@@ -297,8 +297,9 @@ def guide_html(atlas: Atlas, render_dot: Callable[..., str], *, topic_ids: Itera
                     for c in unit.chapters]
         chapters = [c for c in chapters if c["topics"]]
         if chapters:
-            units.append({"unit": unit, "chapters": chapters,
-                          "hours": path_hours(atlas.graph, [t["topic"].id for c in chapters for t in c["topics"]])})
+            ids = [t["topic"].id for c in chapters for t in c["topics"]]
+            units.append({"unit": unit, "chapters": chapters, "topic_ids": ids, "hours": path_hours(atlas.graph, ids),
+                          "unwritten": sum(1 for t in ids if t not in atlas.contents)})
     return env.get_template("studyguide.html.j2").render(
         title=title, css=_css(env), units=units, steps=[topics[t] for t in order], path=path,
         whole_map=Markup(whole), counts=_counts(atlas, order), inputs=_inputs(atlas, order))
@@ -333,7 +334,8 @@ def _topic(atlas: Atlas, topic: Topic, convert: _Converter, render_dot: Callable
     questions = [{"q": q.q, "a": convert(q.a, content.path)} for q in content.questions] if content else []
     return {"topic": topic, "unit": unit, "chapter": chapter, "content": content,
             "hours": g.nodes[f"topic:{topic.id}"]["hours"], "prereqs": prereqs, "unlocks": after,
-            "figure": figure, "points": points, "loose": loose, "questions": questions}
+            "figure": figure, "points": points, "loose": loose, "questions": questions,
+            "summary": convert(content.summary, content.path) if content else None}
 
 
 def _snippet(atlas: Atlas, spec: SnippetSpec, convert: _Converter) -> dict:
@@ -369,9 +371,6 @@ def _inputs(atlas: Atlas, order: list[str]) -> dict:
 
 # ---- fonts and the PDF file ---------------------------------------------------------------------------------
 
-CJK_FONT_HINT = "install one with `apt-get install fonts-noto-cjk`"
-
-
 def check_cjk_font() -> None:
     """Without a CJK font WeasyPrint prints every Chinese character as an empty box: refuse instead."""
     try:
@@ -380,9 +379,8 @@ def check_cjk_font() -> None:
     except FileNotFoundError:
         found = ""
     if not found:
-        raise AtlasError("fc-list :lang=zh", None,
-                         f"no font with Chinese characters is installed, the PDF would show empty boxes; "
-                         f"{CJK_FONT_HINT}")
+        raise AtlasError("fc-list :lang=zh", None, "no font with Chinese characters is installed, the PDF would "
+                         "show empty boxes; install one with `apt-get install fonts-noto-cjk`")
 
 
 def _font_ranges() -> list[tuple[int, int]]:

@@ -111,7 +111,7 @@ def test_snippet_output_is_printed(guide_atlas, full_guide):
 def test_chinese_is_drawn_with_an_embedded_cjk_font(full_guide):
     pdf, records = full_guide
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
-    cjk = [line for line in fonts.splitlines() if "NotoSansCJK" in line.replace(" ", "")]
+    cjk = [line for line in fonts.splitlines() if "NotoSansCJK" in re.sub(r"[ -]", "", line)]
     assert cjk and all(" yes " in line for line in cjk), fonts
     text = pdf_text(pdf)
     assert len(re.findall(r"[\u4e00-\u9fff]", text)) > 10000
@@ -154,6 +154,14 @@ def test_html_is_deterministic_and_escaped(guide_atlas):
     assert first == studyguide.guide_html(guide_atlas, RENDER, topic_ids=["1.1.1"], title="<b>标题</b> & co")
     assert "&lt;b&gt;标题&lt;/b&gt; &amp; co" in first and "<b>标题</b>" not in first
     assert "xlink:href" not in first  # no site links left in the neighbourhood map
+
+
+def test_pdf_is_byte_identical(guide_atlas, tmp_path):
+    html = studyguide.guide_html(guide_atlas, RENDER, topic_ids=["1.1.1", "4.2.5"])
+    for name in ("a.pdf", "b.pdf"):
+        studyguide.write_pdf(html, tmp_path / name)
+    assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
+    assert not list(tmp_path.glob("*.part"))
 
 
 @pytest.mark.parametrize("tex, text", [
