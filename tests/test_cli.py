@@ -91,6 +91,7 @@ def test_units_one_to_four_and_the_preface_are_fully_covered():
 def test_pdf_for_one_goal_holds_its_path_in_learning_order(tmp_path):
     out = atlas("pdf", "--to", "1.1.2", "--skip-snippets", "--out", str(tmp_path / "g.pdf"))
     assert out.returncode == 0, out.stderr
-    assert [title for _, title in bookmarks(tmp_path / "g.pdf")] == ["1.1.1 面试必聊的排序与KMP", "1.1.2 随处可见的红黑树"]
+    titles = [title for _, title in bookmarks(tmp_path / "g.pdf")]
+    assert titles == ["1.1.1 面试必聊的排序与KMP", "1.1.2 随处可见的红黑树"]
     bad = atlas("pdf", "--track", "nope", "--out", str(tmp_path / "x.pdf"))
     assert bad.returncode == 1 and "no track 'nope'" in bad.stderr and not (tmp_path / "x.pdf").exists()
