@@ -101,13 +101,14 @@ r("SET", K["idle"], "x")
 if "lfu" in policy:
     print("LFU policy: OBJECT FREQ =", r("OBJECT", "FREQ", K["idle"]))
 else:
-    time.sleep(1.3)
+    time.sleep(2.3)
     idle = r("OBJECT", "IDLETIME", K["idle"])
     again = r("OBJECT", "IDLETIME", K["idle"])
     r("GET", K["idle"])                        # a real read refreshes the access time
     after = r("OBJECT", "IDLETIME", K["idle"])
-    print("IDLETIME after 1.3 s = %d, again = %d, after GET = %d" % (idle, again, after))
-    assert idle >= 1 and again >= idle and after == 0
+    print("IDLETIME after 2.3 s = %d, again = %d, after GET = %d" % (idle, again, after))
+    # The LRU clock ticks once a second, so a GET made just before a tick can already read 1.
+    assert idle >= 2 and again >= idle and after <= 1 < idle
     err = r("OBJECT", "FREQ", K["idle"])
     assert isinstance(err, RespError)          # FREQ needs an LFU policy
     print("OBJECT FREQ without an LFU policy ->", err[:40] + "...")
