@@ -62,18 +62,16 @@ def run_snippets(atlas: Atlas, options: BuildOptions, progress: Progress) -> dic
         results = snippets.run_all(specs, options.cache_dir and options.cache_dir / "snippets", env,
                                    svc.unavailable, options.jobs, report)
     by_key = {s.key: s for s in specs}
-    failures = [snippets.failure_message(by_key[k], r) for k, r in sorted(results.items())
-                if r.status in ("failed", "timeout")]
-    if failures:
-        first = by_key[next(k for k, r in sorted(results.items()) if r.status in ("failed", "timeout"))]
-        raise AtlasError(first.path, None, f"{len(failures)} snippet(s) failed:\n" + "\n".join(failures))
+    failed = [(by_key[k], r) for k, r in sorted(results.items()) if r.status in ("failed", "timeout")]
+    if failed:
+        messages = [snippets.failure_message(spec, r) for spec, r in failed]
+        raise AtlasError(failed[0][0].path, None, f"{len(failed)} snippet(s) failed:\n" + "\n".join(messages))
     return results
 
 
 def generate(atlas: Atlas, sources: Sources, docs_dir: Path, cache_dir: Path | None, pdf: bool = True) -> None:
     """Write the hand-written docs, generated pages, snippet files, graph exports and the PDF into `docs_dir`."""
-    shutil.copytree(sources.root / "docs", docs_dir, dirs_exist_ok=True,
-                    ignore=shutil.ignore_patterns("_generated"))
+    shutil.copytree(sources.root / "docs", docs_dir, dirs_exist_ok=True)
     render = functools.partial(render_dot, cache_dir=cache_dir and cache_dir / "diagrams")
     topic_ids = [t.id for t in atlas.outline.topics]
     downloads = {"知识图谱 JSON": "graph/atlas.json", "知识图谱 GraphML": "graph/atlas.graphml",

@@ -75,6 +75,7 @@ def render_pages(atlas: Atlas, render_dot: Callable[..., str], extras: Extras) -
         return embed_diagrams(section.body, content.path, section.line + 1, render_dot)
 
     common = {"downloads": extras.downloads}
+    preface_links = {(lk.section, lk.item): lk.topics for lk in atlas.spec.preface_links}
     for unit in atlas.outline.units:
         for chapter in unit.chapters:
             for topic in chapter.topics:
@@ -101,7 +102,7 @@ def render_pages(atlas: Atlas, render_dot: Callable[..., str], extras: Extras) -
                     path=path_info(page, learning_path(g, topic.id)),
                     unit_href=link(page, unit_page(unit.id)), chapter_href=link(page, chapter_page(chapter.id)),
                     map_svg=extras.neighbourhood_svg.get(topic.id, ""),
-                    preface=_preface_refs(atlas, topic, page, link), **common)
+                    preface=_preface_refs(atlas, preface_links, topic, page, link), **common)
             pages[chapter_page(chapter.id)] = env.get_template("chapter.md.j2").render(
                 unit=unit, chapter=chapter, unit_href=link(chapter_page(chapter.id), unit_page(unit.id)),
                 topics=[_topic_row(atlas, chapter_page(chapter.id), t, topic_ref) for t in chapter.topics])
@@ -115,8 +116,7 @@ def render_pages(atlas: Atlas, render_dot: Callable[..., str], extras: Extras) -
         items = []
         for item in section.items:
             sec = section_for(content, item.title)
-            linked = next((lk.topics for lk in atlas.spec.preface_links
-                           if lk.section == section.id and lk.item == item.number), ())
+            linked = preface_links.get((section.id, item.number), ())
             items.append({"item": item, "body": body(content, sec) if sec else None,
                           "topics": [topic_ref(page, t) for t in linked]})
         pages[page] = env.get_template("preface.md.j2").render(section=section, content=content, items=items)
@@ -151,15 +151,12 @@ def _snippet(spec: SnippetSpec, atlas: Atlas, page: str, link) -> dict:
             "lang": "python" if spec.language == "python" else "c"}
 
 
-def _preface_refs(atlas: Atlas, topic: Topic, page: str, link) -> list[dict]:
-    refs = []
-    for section in atlas.outline.preface:
-        for item in section.items:
-            for lk in atlas.spec.preface_links:
-                if lk.section == section.id and lk.item == item.number and topic.id in lk.topics:
-                    refs.append({"section": section, "item": item,
-                                 "href": link(page, preface_page(section.id)) + f"#item-{item.number}"})
-    return refs
+def _preface_refs(atlas: Atlas, preface_links: dict, topic: Topic, page: str, link) -> list[dict]:
+    """The preface items that list this topic, in preface order."""
+    return [{"section": section, "item": item,
+             "href": link(page, preface_page(section.id)) + f"#item-{item.number}"}
+            for section in atlas.outline.preface for item in section.items
+            if topic.id in preface_links.get((section.id, item.number), ())]
 
 
 def counts(atlas: Atlas) -> dict:

@@ -20,15 +20,22 @@ def unit_colour(unit_id: str) -> str:
     return PALETTE[(int(unit_id) - 1) % len(PALETTE)] if unit_id.isdigit() else PALETTE[0]
 
 
+def shorten(title: str, width: int) -> str:
+    """A title cut to `width` characters with an ellipsis, for node labels."""
+    return title if len(title) <= width else title[: width - 1] + "…"
+
+
+def _escape(text: str) -> str:
+    """Text inside a dot double-quoted string: backslashes and quotes escaped, newlines kept out."""
+    return str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+
+
 def _q(text: str) -> str:
-    """A dot double-quoted string; backslashes and quotes escaped, newlines kept out."""
-    return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+    return f'"{_escape(text)}"'
 
 
 def _label(g: nx.DiGraph, node: str, width: int = 10) -> str:
-    title = g.nodes[node]["label"]
-    short = title if len(title) <= width else title[: width - 1] + "…"
-    return f"{node_topic(node)}\\n" + short.replace("\\", "\\\\").replace('"', '\\"')
+    return f"{node_topic(node)}\\n" + _escape(shorten(g.nodes[node]["label"], width))
 
 
 def neighbourhood_dot(g: nx.DiGraph, topic_id: str, href: Callable[[str], str]) -> str:

@@ -14,9 +14,9 @@ import networkx as nx
 from pyvis.network import Network
 
 from .atlas import Atlas
-from .graph import node_topic, prerequisite_view, reduced
+from .graph import node_topic, prerequisites, reduced
 from .search import pinyin_keys
-from .smallmaps import unit_colour
+from .smallmaps import shorten, unit_colour
 
 X_STEP, Y_STEP, BAND_GAP = 190, 50, 90
 
@@ -66,13 +66,13 @@ def network(atlas: Atlas, physics: bool = False) -> Network:
                                        f"{data['chapter']} {chapter} · {hours}",
                                        content.summary if content else ""] if x)
         options = {"x": positions[node][0], "y": positions[node][1], "physics": False} if positions else {}
-        net.add_node(topic_id, label=f"{topic_id}\n{_short(data['label'])}", title=hover, shape="box",
+        net.add_node(topic_id, label=f"{topic_id}\n{shorten(data['label'], 12)}", title=hover, shape="box",
                      color=unit_colour(data["unit"]), font={"color": "#ffffff", "size": 13},
                      **options)
     for node in sorted((n for n in g if g.nodes[n].get("kind") == "unit"), key=lambda n: g.nodes[n]["order"]):
         if node in positions:  # the band's label: plain text, not a topic
             unit_id = g.nodes[node]["unit"]
-            net.add_node(node, label=f"{unit_id} {_short(g.nodes[node]['label'], 10)}", shape="text",
+            net.add_node(node, label=f"{unit_id} {shorten(g.nodes[node]['label'], 10)}", shape="text",
                          x=positions[node][0], y=positions[node][1], physics=False,
                          font={"color": unit_colour(unit_id), "size": 44, "face": "sans-serif", "align": "right"})
     for u, v in sorted(red.edges):
@@ -82,15 +82,11 @@ def network(atlas: Atlas, physics: bool = False) -> Network:
     return net
 
 
-def _short(title: str, width: int = 12) -> str:
-    return title if len(title) <= width else title[: width - 1] + "…"
-
-
 def map_data(atlas: Atlas, href_prefix: str = "topics/") -> dict:
     """Everything the map's script needs, as plain JSON: vis nodes and edges plus search and path data."""
     g = atlas.graph
     net = network(atlas)
-    full = prerequisite_view(g)
+    full = prerequisites(g)
     topics = {}
     for node in net.nodes:
         topic_id = node["id"]
