@@ -44,9 +44,10 @@ class BuildOptions:
     pdf: bool = True
 
 
-def run_snippets(atlas: Atlas, options: BuildOptions, progress: Progress) -> dict[str, SnippetResult]:
-    specs = [s for specs in atlas.snippets.values() for s in specs]
-    needed = {n for s in specs for n in s.needs}
+def run_snippets(atlas: Atlas, options: BuildOptions, progress: Progress,
+                 topics: set[str] | None = None) -> dict[str, SnippetResult]:
+    """Run every snippet (or those of `topics`); servers start only for snippets that are not cached."""
+    specs = [s for tid, specs in atlas.snippets.items() if topics is None or tid in topics for s in specs]
     total = len(specs)
     done = []
 
@@ -54,14 +55,15 @@ def run_snippets(atlas: Atlas, options: BuildOptions, progress: Progress) -> dic
         done.append(result)
         progress(f"[{len(done)}/{total}] {result.key}: {'cached' if cached else result.status}")
 
-    with services.running(needed) as svc:
-        if options.require_services and svc.unavailable:
-            name, why = sorted(svc.unavailable.items())[0]
-            raise AtlasError(name, None, f"service needed by snippets is unavailable: {why}")
-        env = {**os.environ, **svc.env, "PYTHONHASHSEED": "0", "PYTHONIOENCODING": "utf-8", "LC_ALL": "C.UTF-8"}
+    env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONIOENCODING": "utf-8", "LC_ALL": "C.UTF-8"}
+    with services.pool() as pool:
         results = snippets.run_all(specs, options.cache_dir and options.cache_dir / "snippets", env,
-                                   svc.unavailable, options.jobs, report)
+                                   pool.provide, options.jobs, report)
     by_key = {s.key: s for s in specs}
+    skipped = [(by_key[k], r) for k, r in sorted(results.items()) if r.status == "skipped"]
+    if options.require_services and skipped:
+        raise AtlasError(skipped[0][0].path, None, f"{len(skipped)} snippet(s) could not run here: "
+                         + skipped[0][1].note)
     failed = [(by_key[k], r) for k, r in sorted(results.items()) if r.status in ("failed", "timeout")]
     if failed:
         messages = [snippets.failure_message(spec, r) for spec, r in failed]

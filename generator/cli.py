@@ -52,7 +52,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.snippets:
         options = BuildOptions(site_dir=Path(args.site_dir), cache_dir=ROOT / ".cache", jobs=args.jobs,
                                require_services=args.require_services)
-        results = run_snippets(atlas, options, _progress)
+        topics = {t.strip() for t in args.topics.split(",")} if args.topics else None
+        results = run_snippets(atlas, options, _progress, topics)
         print(f"snippets: {sum(r.status == 'ok' for r in results.values())} ok, "
               f"{sum(r.status == 'skipped' for r in results.values())} skipped")
     required = {u.strip() for u in (args.require_units or "").split(",") if u.strip()}
@@ -153,6 +154,7 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--require-units", help="comma-separated unit ids that must be fully covered")
     c.add_argument("--require-preface", action="store_true", help="every preface item and entry must be written")
     c.add_argument("--snippets", action="store_true", help="also run every snippet")
+    c.add_argument("--topics", help="with --snippets: only the snippets of these comma-separated topic ids")
     c.add_argument("--require-services", action="store_true")
     c.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     c.add_argument("--site-dir", default=str(ROOT / "site"), help=argparse.SUPPRESS)

@@ -156,12 +156,13 @@ class SnippetSpec:
     topic_id: str
     name: str  # file name, e.g. "rbtree.py"
     path: str
-    language: str  # "python" or "c"
+    language: str  # "python", "c" or "cpp"
     code: str
     caption: str
     point: str | None
     timeout: float
     needs: tuple[str, ...] = ()
+    libs: tuple[str, ...] = ()  # pkg-config names a C/C++ snippet links against, e.g. ("libzmq",)
 
     @property
     def key(self) -> str:

@@ -14,6 +14,7 @@ from .content import normalize_heading
 from .diagrams import embed_diagrams
 from .graph import learning_path, path_hours, path_to_goals, prerequisites_of, unlocks
 from .model import SnippetSpec, Topic
+from .snippets import run_hint
 
 
 def topic_page(topic_id: str) -> str:
@@ -146,9 +147,8 @@ def _topic_row(atlas: Atlas, page: str, topic: Topic, topic_ref) -> dict:
 
 def _snippet(spec: SnippetSpec, atlas: Atlas, page: str, link) -> dict:
     result = atlas.results.get(spec.key)
-    run = f"python3 {spec.name}" if spec.language == "python" else f"cc -O2 -pthread {spec.name} -lm && ./a.out"
-    return {"spec": spec, "result": result, "run": run, "href": link(page, snippet_file(spec)),
-            "lang": "python" if spec.language == "python" else "c"}
+    return {"spec": spec, "result": result, "run": run_hint(spec), "href": link(page, snippet_file(spec)),
+            "lang": spec.language}
 
 
 def _preface_refs(atlas: Atlas, preface_links: dict, topic: Topic, page: str, link) -> list[dict]:

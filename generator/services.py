@@ -1,22 +1,24 @@
-"""Private Redis and MariaDB servers on loopback for the snippets that declare them; stopped afterwards."""
+"""Private servers on loopback (Redis, MariaDB, a three-member etcd) and the other needs a snippet can declare.
+
+A server starts the first time a snippet that needs it actually runs, so a build served from the cache starts none.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 
-@dataclass
-class Services:
-    env: dict[str, str] = field(default_factory=dict)  # ATLAS_* variables for the snippets
-    unavailable: dict[str, str] = field(default_factory=dict)  # service -> why it could not start
+class Unavailable(Exception):
+    """A need that cannot be met on this machine; the message says what to install."""
 
 
 def free_port() -> int:
@@ -45,11 +47,10 @@ def _stop(proc: subprocess.Popen) -> None:
         proc.wait()
 
 
-def _start_redis(scratch: Path, stack: contextlib.ExitStack, services: Services) -> None:
+def _start_redis(scratch: Path, stack: contextlib.ExitStack) -> dict[str, str]:
     binary = shutil.which("redis-server")
     if binary is None:
-        services.unavailable["redis"] = "redis-server is not installed (Debian package redis-server)"
-        return
+        raise Unavailable("redis-server is not installed (Debian package redis-server)")
     port = free_port()
     proc = subprocess.Popen(
         [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
@@ -57,9 +58,8 @@ def _start_redis(scratch: Path, stack: contextlib.ExitStack, services: Services)
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     stack.callback(_stop, proc)
     if not _wait_for_port(port, proc, 15):
-        services.unavailable["redis"] = "redis-server did not start"
-        return
-    services.env.update(ATLAS_REDIS_HOST="127.0.0.1", ATLAS_REDIS_PORT=str(port))
+        raise Unavailable("redis-server did not start")
+    return {"ATLAS_REDIS_HOST": "127.0.0.1", "ATLAS_REDIS_PORT": str(port)}
 
 
 def _mariadb_binaries() -> tuple[str | None, str | None, str | None]:
@@ -69,19 +69,17 @@ def _mariadb_binaries() -> tuple[str | None, str | None, str | None]:
     return server, install, client
 
 
-def _start_mariadb(scratch: Path, stack: contextlib.ExitStack, services: Services) -> None:
+def _start_mariadb(scratch: Path, stack: contextlib.ExitStack) -> dict[str, str]:
     server, install, client = _mariadb_binaries()
     if not (server and install and client):
-        services.unavailable["mariadb"] = "mariadbd is not installed (Debian package mariadb-server)"
-        return
+        raise Unavailable("mariadbd is not installed (Debian package mariadb-server)")
     datadir, sock, port = scratch / "mariadb", scratch / "mariadb.sock", free_port()
     datadir.mkdir()
     init = subprocess.run([install, "--no-defaults", f"--datadir={datadir}", "--user=root",
                            "--auth-root-authentication-method=normal", "--skip-test-db"],
                           capture_output=True, text=True)
     if init.returncode != 0:
-        services.unavailable["mariadb"] = "mariadb-install-db failed: " + init.stderr.strip()[-300:]
-        return
+        raise Unavailable("mariadb-install-db failed: " + init.stderr.strip()[-300:])
     proc = subprocess.Popen(
         [server, "--no-defaults", f"--datadir={datadir}", f"--socket={sock}", f"--port={port}",
          "--bind-address=127.0.0.1", "--user=root", "--skip-log-bin", "--innodb-buffer-pool-size=64M",
@@ -89,28 +87,100 @@ def _start_mariadb(scratch: Path, stack: contextlib.ExitStack, services: Service
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     stack.callback(_stop, proc)
     if not _wait_for_port(port, proc, 60):
-        services.unavailable["mariadb"] = "mariadbd did not start"
-        return
+        raise Unavailable("mariadbd did not start")
     created = subprocess.run([client, f"--socket={sock}", "-uroot", "-e", "CREATE DATABASE IF NOT EXISTS atlas"],
                              capture_output=True, text=True)
     if created.returncode != 0:
-        services.unavailable["mariadb"] = "could not create the atlas database: " + created.stderr.strip()
-        return
-    services.env.update(ATLAS_MYSQL_HOST="127.0.0.1", ATLAS_MYSQL_PORT=str(port), ATLAS_MYSQL_USER="root",
-                        ATLAS_MYSQL_PASSWORD="", ATLAS_MYSQL_DATABASE="atlas")
+        raise Unavailable("could not create the atlas database: " + created.stderr.strip())
+    return {"ATLAS_MYSQL_HOST": "127.0.0.1", "ATLAS_MYSQL_PORT": str(port), "ATLAS_MYSQL_USER": "root",
+            "ATLAS_MYSQL_PASSWORD": "", "ATLAS_MYSQL_DATABASE": "atlas"}
 
 
-STARTERS = {"redis": _start_redis, "mariadb": _start_mariadb}
+def _start_etcd(scratch: Path, stack: contextlib.ExitStack) -> dict[str, str]:
+    """Three etcd members on loopback: enough for a quorum, a leader and a re-election to be seen."""
+    etcd, etcdctl = shutil.which("etcd"), shutil.which("etcdctl")
+    if not (etcd and etcdctl):
+        raise Unavailable("etcd is not installed (Debian packages etcd-server and etcd-client)")
+    names = ("n1", "n2", "n3")
+    peers = {n: free_port() for n in names}
+    clients = {n: free_port() for n in names}
+    cluster = ",".join(f"{n}=http://127.0.0.1:{peers[n]}" for n in names)
+    procs = []
+    for n in names:
+        proc = subprocess.Popen(
+            [etcd, "--name", n, "--data-dir", str(scratch / n),
+             "--listen-peer-urls", f"http://127.0.0.1:{peers[n]}",
+             "--initial-advertise-peer-urls", f"http://127.0.0.1:{peers[n]}",
+             "--listen-client-urls", f"http://127.0.0.1:{clients[n]}",
+             "--advertise-client-urls", f"http://127.0.0.1:{clients[n]}",
+             "--initial-cluster", cluster, "--initial-cluster-state", "new",
+             "--initial-cluster-token", "atlas"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        stack.callback(_stop, proc)
+        procs.append(proc)
+    endpoints = ",".join(f"http://127.0.0.1:{clients[n]}" for n in names)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        health = subprocess.run([etcdctl, "--endpoints", endpoints, "endpoint", "health"], capture_output=True,
+                                text=True, env={**os.environ, "ETCDCTL_API": "3"})
+        if health.returncode == 0:
+            return {"ATLAS_ETCD_ENDPOINTS": endpoints, "ATLAS_ETCD": etcd, "ATLAS_ETCDCTL": etcdctl}
+        if any(p.poll() is not None for p in procs):
+            break
+        time.sleep(0.3)
+    raise Unavailable("the etcd cluster did not become healthy")
+
+
+def _nginx(_scratch: Path, _stack: contextlib.ExitStack) -> dict[str, str]:
+    """Each Nginx snippet runs its own server (`nginx -p . -c conf`) in its scratch folder: it needs the binary."""
+    binary = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/usr/local/sbin")
+    if binary is None:
+        raise Unavailable("nginx is not installed (Debian package nginx)")
+    return {"ATLAS_NGINX": binary}
+
+
+def _root(_scratch: Path, _stack: contextlib.ExitStack) -> dict[str, str]:
+    if os.geteuid() != 0:
+        raise Unavailable("needs root (namespaces, devices or cgroups); CI runs as root")
+    return {}
+
+
+STARTERS = {"redis": _start_redis, "mariadb": _start_mariadb, "etcd": _start_etcd, "nginx": _nginx, "root": _root}
+
+
+class ServicePool:
+    """Starts each need the first time a running snippet asks for it, once, and remembers why one failed."""
+
+    def __init__(self, scratch: Path, stack: contextlib.ExitStack):
+        self._scratch, self._stack = scratch, stack
+        self._lock = threading.Lock()
+        self._env: dict[str, dict[str, str]] = {}
+        self.unavailable: dict[str, str] = {}
+        self.started: list[str] = []
+
+    def provide(self, needs: tuple[str, ...]) -> tuple[dict[str, str], list[str]]:
+        env: dict[str, str] = {}
+        missing: list[str] = []
+        for name in needs:
+            with self._lock:  # one start per service, even when two snippets ask at once
+                if name not in self._env and name not in self.unavailable:
+                    folder = self._scratch / name
+                    folder.mkdir()
+                    try:
+                        self._env[name] = STARTERS[name](folder, self._stack)
+                        self.started.append(name)
+                    except Unavailable as exc:
+                        self.unavailable[name] = str(exc)
+            if name in self.unavailable:
+                missing.append(f"{name}: {self.unavailable[name]}")
+            else:
+                env.update(self._env[name])
+        return env, missing
 
 
 @contextlib.contextmanager
-def running(needed: set[str]) -> Iterator[Services]:
-    """Start the services some snippet needs; yield their addresses; stop them and remove their data."""
-    services = Services()
+def pool() -> Iterator[ServicePool]:
+    """A pool whose servers are stopped and whose data is removed when the block ends."""
     with contextlib.ExitStack() as stack:
         scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="atlas-services-")))
-        for name in sorted(needed):
-            folder = scratch / name
-            folder.mkdir()
-            STARTERS[name](folder, stack, services)
-        yield services
+        yield ServicePool(scratch, stack)

@@ -19,12 +19,14 @@ from pathlib import Path
 
 from .model import AtlasError, SnippetResult, SnippetSpec
 
-LANGUAGES = {".py": ("python", "#"), ".c": ("c", "//")}
-KNOWN_SERVICES = ("redis", "mariadb")
-DEFAULT_TIMEOUT, MAX_TIMEOUT = 10.0, 60.0
+LANGUAGES = {".py": ("python", "#"), ".c": ("c", "//"), ".cpp": ("cpp", "//")}
+KNOWN_NEEDS = ("etcd", "mariadb", "nginx", "redis", "root")
+HEADER_KEYS = ("caption", "point", "timeout", "needs", "libs")
+DEFAULT_TIMEOUT, MAX_TIMEOUT = 10.0, 120.0
 CFLAGS = ["-O2", "-pthread", "-Wall", "-Wextra", "-Werror"]
+COMPILERS = {"c": ("cc", []), "cpp": ("c++", ["-std=c++17"])}
 # Bump when the way snippets are run changes, so that cached results are not reused across it.
-RUNNER_VERSION = "1"
+RUNNER_VERSION = "2"
 
 
 def parse_snippet(code: str, path: str, topic_id: str) -> SnippetSpec:
@@ -41,8 +43,8 @@ def parse_snippet(code: str, path: str, topic_id: str) -> SnippetSpec:
         if not m:
             break
         key, value = m[1], m[2].strip()
-        if key not in ("caption", "point", "timeout", "needs"):
-            raise AtlasError(path, number, f"unknown snippet header `{key}` (caption, point, timeout, needs)")
+        if key not in HEADER_KEYS:
+            raise AtlasError(path, number, f"unknown snippet header `{key}` ({', '.join(HEADER_KEYS)})")
         header[key] = (value, number)
     if "caption" not in header or not header["caption"][0]:
         raise AtlasError(path, 1, f"snippet header needs a `{comment} caption: ...` line")
@@ -55,21 +57,36 @@ def parse_snippet(code: str, path: str, topic_id: str) -> SnippetSpec:
             raise AtlasError(path, number, f"timeout {value!r} is not a number of seconds") from None
         if not 0 < timeout <= MAX_TIMEOUT:
             raise AtlasError(path, number, f"timeout must be between 0 and {MAX_TIMEOUT:g} seconds")
-    needs: tuple[str, ...] = ()
-    if "needs" in header:
-        value, number = header["needs"]
-        needs = tuple(sorted({n.strip() for n in value.split(",") if n.strip()}))
-        unknown = [n for n in needs if n not in KNOWN_SERVICES]
-        if unknown:
-            raise AtlasError(path, number, f"unknown service {unknown[0]!r} (known: {', '.join(KNOWN_SERVICES)})")
+    needs = _names(header.get("needs"))
+    unknown = [n for n in needs if n not in KNOWN_NEEDS]
+    if unknown:
+        raise AtlasError(path, header["needs"][1], f"unknown need {unknown[0]!r} (known: {', '.join(KNOWN_NEEDS)})")
+    libs = _names(header.get("libs"))
+    if libs and language == "python":
+        raise AtlasError(path, header["libs"][1], "`libs` (pkg-config names to link) is for C and C++ snippets")
     point = header["point"][0] if "point" in header else None
     return SnippetSpec(topic_id, Path(path).name, path, language, code, header["caption"][0], point or None,
-                       timeout, needs)
+                       timeout, needs, libs)
+
+
+def _names(entry: tuple[str, int] | None) -> tuple[str, ...]:
+    """A comma- or space-separated header value as a sorted tuple of names."""
+    return tuple(sorted({n for n in re.split(r"[,\s]+", entry[0]) if n})) if entry else ()
+
+
+def run_hint(spec: SnippetSpec) -> str:
+    """The command a reader types to run the snippet on their own machine."""
+    if spec.language == "python":
+        return f"python3 {spec.name}"
+    compiler, extra = COMPILERS[spec.language]
+    libs = f" $(pkg-config --cflags --libs {' '.join(spec.libs)})" if spec.libs else ""
+    return " ".join([compiler, *extra, "-O2 -pthread", spec.name]) + libs + " -lm && ./a.out"
 
 
 def cache_key(spec: SnippetSpec) -> str:
     """Everything that can change a snippet's output: its code, language, services and the runner itself."""
-    material = "\0".join([RUNNER_VERSION, spec.language, ",".join(spec.needs), str(spec.timeout), spec.code])
+    material = "\0".join([RUNNER_VERSION, spec.language, ",".join(spec.needs), ",".join(spec.libs),
+                           str(spec.timeout), spec.code])
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 
@@ -77,11 +94,15 @@ def run_all(
     specs: Iterable[SnippetSpec],
     cache_dir: Path | None,
     env: Mapping[str, str],
-    unavailable: Mapping[str, str],
+    provide: Callable[[tuple[str, ...]], tuple[Mapping[str, str], list[str]]],
     jobs: int = 2,
     progress: Callable[[SnippetResult, bool], None] | None = None,
 ) -> dict[str, SnippetResult]:
-    """Run snippets in parallel; reuse cached `ok` results. `unavailable` maps a service to why it is missing."""
+    """Run snippets in parallel; reuse cached `ok` results.
+
+    `provide(needs)` is asked only for a snippet that really runs, so a build served from the cache starts no
+    server; it answers the variables to add and why any need cannot be met (the snippet is then skipped).
+    """
     specs = sorted(specs, key=lambda s: s.key)
     results: dict[str, SnippetResult] = {}
     todo = []
@@ -95,11 +116,12 @@ def run_all(
             todo.append(spec)
 
     def one(spec: SnippetSpec) -> SnippetResult:
-        missing = [f"{n}: {unavailable[n]}" for n in spec.needs if n in unavailable]
+        extra, missing = provide(spec.needs)
+        missing = missing + _missing_libs(spec.libs)
         if missing:
             result = SnippetResult(spec.key, "skipped", None, "", "", 0.0, "; ".join(missing))
         else:
-            result = run_one(spec, env)
+            result = run_one(spec, {**env, **extra})
         if result.status == "ok":
             _write_cache(cache_dir, spec, result)
         if progress:
@@ -112,26 +134,47 @@ def run_all(
     return results
 
 
+def _missing_libs(libs: tuple[str, ...]) -> list[str]:
+    if not libs:
+        return []
+    if shutil.which("pkg-config") is None:
+        return ["pkg-config is not installed (Debian package pkg-config)"]
+    return [f"library {name} is not installed (pkg-config does not know it)" for name in libs
+            if subprocess.run(["pkg-config", "--exists", name]).returncode != 0]
+
+
+def _compile(spec: SnippetSpec, scratch: str, env: Mapping[str, str]) -> tuple[list[str] | None, SnippetResult | None]:
+    """Build a C or C++ snippet: the command to run it, or the result that says why it cannot run."""
+    name, extra = COMPILERS[spec.language]
+    compiler = shutil.which(name)
+    if compiler is None:
+        return None, SnippetResult(spec.key, "skipped", None, "", "", 0.0,
+                                   f"no compiler (`{name}`) on this machine; install gcc and g++ to run it")
+    flags: list[str] = []
+    if spec.libs:
+        flags = subprocess.run(["pkg-config", "--cflags", "--libs", *spec.libs], capture_output=True,
+                               text=True, check=True).stdout.split()
+    binary = Path(scratch) / "a.out"
+    compiled = subprocess.run([compiler, *extra, *CFLAGS, spec.name, "-o", str(binary), *flags, "-lm"],
+                              cwd=scratch, capture_output=True, text=True, env=dict(env), timeout=180)
+    if compiled.returncode != 0:
+        return None, SnippetResult(spec.key, "failed", compiled.returncode, compiled.stdout,
+                                   "compile error:\n" + compiled.stderr, 0.0)
+    return [str(binary)], None
+
+
 def run_one(spec: SnippetSpec, env: Mapping[str, str]) -> SnippetResult:
-    """Run one snippet in a fresh scratch folder with its timeout; C is compiled first with the system `cc`."""
+    """Run one snippet in a fresh scratch folder with its timeout; C and C++ are compiled first."""
     start = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="atlas-snippet-") as scratch:
         source = Path(scratch) / spec.name
         source.write_text(spec.code, encoding="utf-8")
-        if spec.language == "c":
-            cc = shutil.which("cc")
-            if cc is None:
-                return SnippetResult(spec.key, "skipped", None, "", "", 0.0,
-                                     "no C compiler (`cc`) on this machine; install gcc to run it")
-            binary = Path(scratch) / "a.out"
-            compiled = subprocess.run([cc, *CFLAGS, str(source), "-o", str(binary), "-lm"], cwd=scratch,
-                                      capture_output=True, text=True, env=dict(env), timeout=120)
-            if compiled.returncode != 0:
-                return SnippetResult(spec.key, "failed", compiled.returncode, compiled.stdout,
-                                     "compile error:\n" + compiled.stderr, time.monotonic() - start)
-            command = [str(binary)]
-        else:
+        if spec.language == "python":
             command = [sys.executable, str(source)]
+        else:
+            command, failed = _compile(spec, scratch, env)
+            if failed:
+                return failed
         proc = subprocess.Popen(command, cwd=scratch, env=dict(env), stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, start_new_session=True)
         try:

@@ -26,6 +26,7 @@ from .graph import path_hours, prerequisites_of, unlocks
 from .markup import fence, hours
 from .model import AtlasError, SnippetSpec, Topic
 from .smallmaps import neighbourhood_dot, whole_map_dot
+from .snippets import run_hint
 
 TITLE = "后台开发知识图谱"
 DIAGRAM_SCALE = 0.75  # Graphviz draws at 14 pt by default; in print that is larger than the 9.5 pt text around it
@@ -339,9 +340,8 @@ def _topic(atlas: Atlas, topic: Topic, convert: _Converter, render_dot: Callable
 
 
 def _snippet(atlas: Atlas, spec: SnippetSpec, convert: _Converter) -> dict:
-    lang = "python" if spec.language == "python" else "c"
-    run = f"python3 {spec.name}" if spec.language == "python" else f"cc -O2 -pthread {spec.name} -lm && ./a.out"
-    return {"spec": spec, "code": convert(fence(spec.code, lang)), "result": atlas.results.get(spec.key), "run": run}
+    return {"spec": spec, "code": convert(fence(spec.code, spec.language)), "result": atlas.results.get(spec.key),
+            "run": run_hint(spec)}
 
 
 def _counts(atlas: Atlas, order: list[str]) -> dict:

@@ -8,9 +8,13 @@ import shutil
 import pytest
 
 from generator.model import AtlasError
-from generator.snippets import failure_message, parse_snippet, run_all, run_one
+from generator.snippets import failure_message, parse_snippet, run_all, run_hint, run_one
 
 ENV = dict(os.environ)
+
+
+def no_needs(needs):
+    return {}, []
 
 
 def spec(code: str, name: str = "demo.py", **kw):
@@ -27,7 +31,8 @@ def test_header():
     ("print(1)\n", 1, "caption"),
     ("# caption: x\n# timeout: soon\n", 2, "not a number"),
     ("# caption: x\n# timeout: 999\n", 2, "between"),
-    ("# caption: x\n# needs: postgres\n", 2, "unknown service"),
+    ("# caption: x\n# needs: postgres\n", 2, "unknown need"),
+    ("# caption: x\n# libs: libzmq\n", 2, "for C and C++ snippets"),
     ("# caption: x\n# colour: red\n", 2, "unknown snippet header"),
 ])
 def test_header_errors(code, line, message):
@@ -71,17 +76,48 @@ def test_cache_reuses_ok_results_only(tmp_path):
     good = spec("# caption: x\nimport random\nprint(random.random())\n", "good.py")
     bad = spec("# caption: x\nraise SystemExit(3)\n", "bad.py")
     seen = []
-    first = run_all([good, bad], tmp_path, ENV, {}, 2, lambda r, cached: seen.append((r.key, cached)))
-    second = run_all([good, bad], tmp_path, ENV, {}, 2, lambda r, cached: seen.append((r.key, cached)))
+    first = run_all([good, bad], tmp_path, ENV, no_needs, 2, lambda r, cached: seen.append((r.key, cached)))
+    second = run_all([good, bad], tmp_path, ENV, no_needs, 2, lambda r, cached: seen.append((r.key, cached)))
     assert first["9.9.9/good.py"].stdout == second["9.9.9/good.py"].stdout  # not rerun: same random number
     assert ("9.9.9/good.py", True) in seen and ("9.9.9/bad.py", True) not in seen
     assert second["9.9.9/bad.py"].status == "failed"
     changed = spec("# caption: x\nimport random\nprint(random.random())  # edited\n", "good.py")
-    third = run_all([changed], tmp_path, ENV, {}, 1)
+    third = run_all([changed], tmp_path, ENV, no_needs, 1)
     assert third["9.9.9/good.py"].stdout != first["9.9.9/good.py"].stdout
 
 
 def test_missing_service_is_a_visible_skip(tmp_path):
     s = spec("# caption: x\n# needs: redis\nprint(1)\n")
-    result = run_all([s], tmp_path, ENV, {"redis": "redis-server is not installed"}, 1)["9.9.9/demo.py"]
-    assert result.status == "skipped" and "not installed" in result.note
+    asked = []
+
+    def provide(needs):
+        asked.append(needs)
+        return {}, ["redis: redis-server is not installed"]
+
+    result = run_all([s], tmp_path, ENV, provide, 1)["9.9.9/demo.py"]
+    assert result.status == "skipped" and "not installed" in result.note and asked == [("redis",)]
+
+
+def test_services_are_asked_for_only_when_a_snippet_runs(tmp_path):
+    s = spec("# caption: x\n# needs: redis\nimport os\nprint(os.environ['ATLAS_REDIS_PORT'])\n")
+    asked = []
+
+    def provide(needs):
+        asked.append(needs)
+        return {"ATLAS_REDIS_PORT": "6390"}, []
+
+    assert run_all([s], tmp_path, ENV, provide, 1)["9.9.9/demo.py"].stdout == "6390\n"
+    assert run_all([s], tmp_path, ENV, provide, 1)["9.9.9/demo.py"].stdout == "6390\n"  # from the cache
+    assert asked == [("redis",)]
+
+
+@pytest.mark.skipif(shutil.which("c++") is None or shutil.which("pkg-config") is None, reason="no C++ compiler")
+def test_cpp_snippet_links_the_libraries_it_names():
+    code = ('// caption: c++\n// libs: zlib\n#include <zlib.h>\n#include <iostream>\n'
+            'int main() { std::cout << (zlibVersion()[0] != 0) << "\\n"; }\n')
+    s = spec(code, "z.cpp")
+    assert s.libs == ("zlib",) and "pkg-config --cflags --libs zlib" in run_hint(s)
+    assert run_one(s, ENV).stdout == "1\n"
+    missing = run_all([spec("// caption: c\n// libs: no-such-lib\nint main(void){return 0;}\n", "m.c")], None,
+                      ENV, no_needs, 1)["9.9.9/m.c"]
+    assert missing.status == "skipped" and "no-such-lib" in missing.note

@@ -1,16 +1,19 @@
 #!/bin/sh
-# Debian packages the build and the tests need: Graphviz draws diagrams and maps, Noto CJK gives Chinese glyphs,
-# Redis and MariaDB serve the snippets that need a real server, Chromium and poppler check the built site and PDF.
+# Debian packages the build and the tests need. Graphviz draws diagrams and maps, Noto CJK gives Chinese glyphs,
+# Chromium and poppler check the built site and PDF. The rest is the real software the snippets study: servers the
+# runner starts (Redis, MariaDB, etcd, Nginx), libraries C snippets link (libzmq, Lua, DPDK, FUSE, protobuf,
+# googletest) and tools the labs drive (valgrind, perf, wrk, crushtool, nftables, e2fsprogs …).
 # Installs what is missing when run as root (or with sudo); otherwise says what to install.
 set -e
+PACKAGES="graphviz fonts-noto-cjk chromium poppler-utils gcc g++ make pkg-config
+redis-server mariadb-server nginx fcgiwrap libfcgi-dev etcd-server etcd-client
+libzmq3-dev liblua5.4-dev lua5.4 dpdk-dev libpcap-dev libfuse3-dev fuse3 e2fsprogs
+valgrind libgtest-dev wrk linux-perf bpftrace strace protobuf-compiler libprotobuf-dev
+ceph-base iproute2 nftables tcpdump"
 need=""
-command -v dot >/dev/null 2>&1 || need="$need graphviz"
-[ -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || need="$need fonts-noto-cjk"
-command -v redis-server >/dev/null 2>&1 || need="$need redis-server"
-{ command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ]; } || need="$need mariadb-server"
-command -v chromium >/dev/null 2>&1 || need="$need chromium"
-command -v pdftotext >/dev/null 2>&1 || need="$need poppler-utils"
-command -v cc >/dev/null 2>&1 || need="$need gcc"
+for pkg in $PACKAGES; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need="$need $pkg"
+done
 [ -z "$need" ] && exit 0
 if [ "$(id -u)" = 0 ]; then SUDO=""; elif command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
   echo "missing Debian packages:$need (install them with apt-get)" >&2; exit 1; fi
