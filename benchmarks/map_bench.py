@@ -16,8 +16,8 @@ sys.path.insert(0, str(ROOT))
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from generator.atlas import Sources  # noqa: E402
-from generator.build import BuildOptions, build  # noqa: E402
-from generator.topicmap import network  # noqa: E402
+from generator.outputs.topicmap import network  # noqa: E402
+from generator.site.build import BuildOptions, build  # noqa: E402
 
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
          "--disable-component-update", "--disable-sync"]

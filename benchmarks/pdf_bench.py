@@ -16,12 +16,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from generator import studyguide
 from generator.atlas import Sources, load_atlas
-from generator.diagrams import render_dot
-from generator.graph import learning_path
-from generator.model import SnippetResult
-from generator.snippets import cache_key
+from generator.ground.model import SnippetResult
+from generator.inputs.graph import learning_path
+from generator.inputs.snippets import cache_key
+from generator.outputs import pdf, studyguide
+from generator.views.diagrams import render_dot
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -55,7 +55,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         target = Path(args.out) if args.out else Path(tmp) / "guide.pdf"
         start = time.perf_counter()
-        studyguide.write_pdf(html, target)
+        pdf.write_pdf(html, target)
         pdf_seconds = time.perf_counter() - start
         info = subprocess.run(["pdfinfo", str(target)], capture_output=True, text=True, check=True).stdout
         pages = int(re.search(r"^Pages:\s+(\d+)", info, re.M)[1])

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import networkx as nx
 
-from .content import normalize_heading, parse_content
-from .graph import build_graph, parse_concepts, parse_preface_links, parse_prerequisites, parse_tracks
-from .model import AtlasError, GraphSpec, Outline, SnippetResult, SnippetSpec, Topic, TopicContent
-from .outline import decode, parse_errata, parse_outline
-from .snippets import LANGUAGES, parse_snippet
+from .ground.model import AtlasError, GraphSpec, Outline, SnippetResult, SnippetSpec, Topic, TopicContent, UsageError
+from .inputs.content import normalize_heading, parse_content
+from .inputs.graph import (
+    build_graph,
+    learning_path,
+    parse_concepts,
+    parse_preface_links,
+    parse_prerequisites,
+    parse_tracks,
+    path_to_goals,
+)
+from .inputs.outline import decode, parse_errata, parse_outline
+from .inputs.snippets import LANGUAGES, parse_snippet
 
 
 @dataclass(frozen=True)
@@ -22,6 +30,7 @@ class Sources:
     syllabus: Path
     data_dir: Path
     graph_dir: Path
+    strict_outline: bool = False  # general slips in the outline are errors instead of visible auto-corrections
 
     @classmethod
     def default(cls, root: Path) -> Sources:
@@ -42,8 +51,10 @@ class Sources:
             return str(path)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Atlas:
+    """Everything one build reads, checked and frozen; snippet results are attached with `with_results`."""
+
     outline: Outline
     contents: dict[str, TopicContent]
     preface: dict[str, TopicContent]
@@ -55,8 +66,21 @@ class Atlas:
     def topic(self, topic_id: str) -> Topic:
         return self._topics[topic_id]
 
+    def asked_topic(self, topic_id: str) -> Topic:
+        """A topic named on the command line: a usage error, not a data error, when there is none."""
+        if topic_id not in self._topics:
+            raise UsageError(f"no topic {topic_id} in {self.outline.path}")
+        return self._topics[topic_id]
+
+    def specs(self, topic_ids: set[str] | None = None) -> list[SnippetSpec]:
+        """Every snippet, or those of some topics, in topic order."""
+        return [s for tid, specs in self.snippets.items() if topic_ids is None or tid in topic_ids for s in specs]
+
+    def with_results(self, results: dict[str, SnippetResult]) -> Atlas:
+        return replace(self, results=results)
+
     def __post_init__(self) -> None:
-        self._topics = {t.id: t for t in self.outline.topics}
+        object.__setattr__(self, "_topics", {t.id: t for t in self.outline.topics})
 
 
 def _read(path: Path, sources: Sources) -> str:
@@ -71,7 +95,7 @@ def load_atlas(sources: Sources) -> Atlas:
     errata = {}
     if errata_path.is_file():
         errata = parse_errata(_read(errata_path, sources), sources.rel(errata_path), text.split("\n"))
-    outline = parse_outline(text, sources.rel(sources.syllabus), errata)
+    outline = parse_outline(text, sources.rel(sources.syllabus), errata, strict=sources.strict_outline)
     known = {t.id for t in outline.topics}
 
     contents = {}
@@ -157,3 +181,17 @@ def section_for(content: TopicContent | None, title: str):
         return None
     key = normalize_heading(title)
     return next((s for s in content.sections if normalize_heading(s.title) == key), None)
+
+
+def guide_selection(atlas: Atlas, track: str | None = None,
+                    to: str | None = None) -> tuple[list[str] | None, str | None]:
+    """The topics a goal's study guide holds, in learning order, and the goal's name (None, None: the whole atlas)."""
+    if track:
+        chosen = next((t for t in atlas.spec.tracks if t.id == track), None)
+        if chosen is None:
+            known = ", ".join(t.id for t in atlas.spec.tracks) or "none"
+            raise UsageError(f"no track {track!r} (tracks: {known})")
+        return path_to_goals(atlas.graph, chosen.goals), chosen.title
+    if to:
+        return learning_path(atlas.graph, atlas.asked_topic(to).id), None
+    return None, None

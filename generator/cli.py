@@ -1,25 +1,42 @@
-"""`atlas …`: the command-line face. Errors go to stderr as `file:line: message` with exit status 1."""
+"""`atlas …`: the command-line face. It parses arguments, calls one function and prints; the policy lives below.
+
+A data error prints `file:line: message` and exits 1; a bad argument prints the usage problem and exits 2.
+"""
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import functools
 import os
 import sys
 from pathlib import Path
 
-from . import export
-from .atlas import Sources, load_atlas
-from .build import BuildOptions, build, run_snippets
-from .diagrams import render_dot
-from .graph import learning_path, path_hours, path_to_goals
-from .model import AtlasError
-from .report import coverage, coverage_table, line_report, preface_coverage, preface_table, summary
-from .search import build_index, search
-from .smallmaps import whole_map_dot
-from .studyguide import TITLE, check_cjk_font, guide_html, write_pdf
+from .atlas import Sources, guide_selection, load_atlas
+from .ground.model import AtlasError, UsageError
+from .inputs.graph import learning_path, path_hours, topic_hours
+from .inputs.runner import run_snippets
+from .outputs.export import write_exports
+from .outputs.pdf import check_cjk_font, write_pdf_cached
+from .outputs.report import (
+    coverage,
+    coverage_table,
+    incomplete,
+    line_report,
+    preface_coverage,
+    preface_table,
+    summary,
+)
+from .outputs.search import build_index, search
+from .outputs.studyguide import TITLE, guide_html
+from .site import mkdocs
+from .site.build import BuildOptions, build, render
+from .site.serve import serve
+from .views.diagrams import render_dot
+from .views.maps import whole_map_dot
 
 ROOT = Path(__file__).resolve().parent.parent
+CACHE = ROOT / ".cache"
 
 
 def _progress(message: str) -> None:
@@ -27,14 +44,29 @@ def _progress(message: str) -> None:
 
 
 def _sources(args: argparse.Namespace) -> Sources:
-    return Sources.for_syllabus(ROOT, Path(args.syllabus)) if args.syllabus else Sources.default(ROOT)
+    sources = Sources.for_syllabus(ROOT, Path(args.syllabus)) if args.syllabus else Sources.default(ROOT)
+    return dataclasses.replace(sources, strict_outline=args.strict_outline)
+
+
+def _options(args: argparse.Namespace, site_dir: Path | None = None, **kw) -> BuildOptions:
+    return BuildOptions(site_dir=site_dir or ROOT / "site", cache_dir=None if getattr(args, "no_cache", False)
+                        else CACHE, jobs=args.jobs, require_services=getattr(args, "require_services", False), **kw)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    options = BuildOptions(site_dir=Path(args.site_dir), cache_dir=None if args.no_cache else ROOT / ".cache",
-                           jobs=args.jobs, require_services=args.require_services,
-                           run_snippets=not args.skip_snippets, pdf=not args.no_pdf)
-    build(_sources(args), options, _progress)
+    build(_sources(args), _options(args, Path(args.site_dir), run_snippets=not args.skip_snippets,
+                                   pdf=not args.no_pdf), _progress)
+    return 0
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    render(_sources(args), _options(args, run_snippets=not args.skip_snippets, pdf=not args.no_pdf),
+           Path(args.out), _progress)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    serve(_sources(args), _options(args), args.address, _progress)
     return 0
 
 
@@ -48,66 +80,44 @@ def cmd_check(args: argparse.Namespace) -> int:
     prefaces = preface_coverage(atlas)
     if prefaces:
         print(preface_table(prefaces))
-    status = 0
     if args.snippets:
-        options = BuildOptions(site_dir=Path(args.site_dir), cache_dir=ROOT / ".cache", jobs=args.jobs,
-                               require_services=args.require_services)
         topics = {t.strip() for t in args.topics.split(",")} if args.topics else None
-        results = run_snippets(atlas, options, _progress, topics)
+        for topic_id in topics or ():
+            atlas.asked_topic(topic_id)
+        results = run_snippets(atlas.specs(topics), CACHE, args.jobs, args.require_services, _progress)
         print(f"snippets: {sum(r.status == 'ok' for r in results.values())} ok, "
               f"{sum(r.status == 'skipped' for r in results.values())} skipped")
-    required = {u.strip() for u in (args.require_units or "").split(",") if u.strip()}
-    for row in rows:
-        if row.unit_id in required and not row.complete:
-            print(f"{atlas.outline.path}:{atlas.topic(row.topic_id).line}: "
-                  f"topic {row.topic_id} is not complete: {'; '.join(row.missing())}", file=sys.stderr)
-            status = 1
-    if args.require_preface:
-        for row in prefaces:
-            if not row.complete:
-                print(f"{atlas.outline.path}: preface {row.section_id} is not complete: items "
-                      f"{row.written_items}/{row.items}, entries {row.written_entries}/{row.entries}", file=sys.stderr)
-                status = 1
-    return status
+    units = {u.strip() for u in (args.require_units or "").split(",") if u.strip()}
+    problems = incomplete(atlas, rows, units, prefaces if args.require_preface else None)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    return 1 if problems else 0
 
 
 def cmd_pdf(args: argparse.Namespace) -> int:
     """A study guide for one goal (a track or a topic): only its learning path, in learning order."""
     check_cjk_font()
-    atlas = load_atlas(_sources(args))
-    topic_ids, goal, title = None, None, TITLE
-    if args.track:
-        track = next((t for t in atlas.spec.tracks if t.id == args.track), None)
-        if track is None:
-            known = ", ".join(t.id for t in atlas.spec.tracks) or "none"
-            raise AtlasError("graph/tracks.yaml", None, f"no track {args.track!r} (tracks: {known})")
-        topic_ids, goal, title = path_to_goals(atlas.graph, track.goals), track.title, f"学习路线：{track.title}"
-    elif args.to:
-        if args.to not in {t.id for t in atlas.outline.topics}:
-            raise AtlasError(atlas.outline.path, None, f"no topic {args.to}")
-        topic_ids = learning_path(atlas.graph, args.to)
-        title = f"学习路径：{args.to} {atlas.topic(args.to).title}"
-    if not args.skip_snippets:
-        options = BuildOptions(site_dir=ROOT / "site", cache_dir=ROOT / ".cache", jobs=args.jobs)
-        if topic_ids is not None:  # run only what the guide prints
-            atlas.snippets = {k: v for k, v in atlas.snippets.items() if k in topic_ids}
-        atlas.results = run_snippets(atlas, options, _progress)
+    sources = _sources(args)
+    atlas = load_atlas(sources)
+    topic_ids, goal = guide_selection(atlas, args.track, args.to)
+    title = TITLE if topic_ids is None else (f"学习路线：{goal}" if goal else
+                                             f"学习路径：{args.to} {atlas.asked_topic(args.to).title}")
+    if not args.skip_snippets:  # run only what the guide prints
+        atlas = atlas.with_results(run_snippets(atlas.specs(set(topic_ids) if topic_ids else None), CACHE,
+                                                args.jobs, False, _progress))
     _progress("laying out the PDF")
-    render = functools.partial(render_dot, cache_dir=ROOT / ".cache" / "diagrams")
-    out = Path(args.out)
-    write_pdf(guide_html(atlas, render, topic_ids=topic_ids, goal=goal, title=title), out)
-    print(f"wrote {out} ({len(topic_ids) if topic_ids is not None else len(atlas.outline.topics)} topics)")
+    html = guide_html(atlas, functools.partial(render_dot, cache_dir=CACHE / "diagrams"),
+                      dialect=mkdocs.markdown_extensions(sources.root), topic_ids=topic_ids, goal=goal, title=title)
+    write_pdf_cached(html, Path(args.out), CACHE / "pdf")
+    print(f"wrote {args.out} ({len(topic_ids) if topic_ids is not None else len(atlas.outline.topics)} topics)")
     return 0
 
 
 def cmd_path(args: argparse.Namespace) -> int:
     atlas = load_atlas(_sources(args))
-    known = {t.id for t in atlas.outline.topics}
-    if args.topic not in known:
-        raise AtlasError(atlas.outline.path, None, f"no topic {args.topic}")
-    steps = learning_path(atlas.graph, args.topic)
+    steps = learning_path(atlas.graph, atlas.asked_topic(args.topic).id)
     for i, topic_id in enumerate(steps, 1):
-        hours = atlas.graph.nodes[f"topic:{topic_id}"]["hours"]
+        hours = topic_hours(atlas.graph, topic_id)
         print(f"{i:3d}. {topic_id:<8} {atlas.topic(topic_id).title}  {hours:g} h" if hours else
               f"{i:3d}. {topic_id:<8} {atlas.topic(topic_id).title}  (not written yet)")
     print(f"total: {len(steps)} topics, {path_hours(atlas.graph, steps):g} hours")
@@ -127,28 +137,40 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     atlas = load_atlas(_sources(args))
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "atlas.json").write_text(export.to_json(atlas.graph), encoding="utf-8")
-    (out / "atlas.graphml").write_text(export.to_graphml(atlas.graph), encoding="utf-8")
-    (out / "atlas-map.svg").write_text(render_dot(whole_map_dot(atlas.graph)), encoding="utf-8")
-    print(f"wrote {out}/atlas.json, atlas.graphml, atlas-map.svg")
+    written = write_exports(atlas.graph, Path(args.out), lambda: render_dot(whole_map_dot(atlas.graph)))
+    print("wrote " + ", ".join(str(p) for p in written))
     return 0
 
 
 def parser() -> argparse.ArgumentParser:
+    jobs = os.cpu_count() or 2
     p = argparse.ArgumentParser(prog="atlas", description="Backend Atlas: syllabus -> knowledge graph -> site")
     p.add_argument("--syllabus", help="another syllabus; its errata, topics/, snippets/ and graph/ sit beside it")
+    p.add_argument("--strict-outline", action="store_true",
+                   help="general slips in the outline (full-width numbering, repeated numbers …) are errors")
     sub = p.add_subparsers(dest="command", required=True)
-    b = sub.add_parser("build", help="run the snippets, generate the pages and build the site with MkDocs")
+
+    def runs_snippets(cmd: argparse.ArgumentParser) -> None:
+        cmd.add_argument("--jobs", type=int, default=jobs)
+        cmd.add_argument("--no-cache", action="store_true", help="rerun every snippet")
+        cmd.add_argument("--skip-snippets", action="store_true", help="do not run snippets (pages say so)")
+        cmd.add_argument("--require-services", action="store_true",
+                         help="fail when a snippet cannot run here (a server, library or root it needs is missing)")
+
+    b = sub.add_parser("build", help="run the snippets, render the pages and the PDF, build the site with MkDocs")
     b.add_argument("--site-dir", default=str(ROOT / "site"))
-    b.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
-    b.add_argument("--no-cache", action="store_true", help="rerun every snippet")
-    b.add_argument("--skip-snippets", action="store_true", help="do not run snippets (pages say so)")
     b.add_argument("--no-pdf", action="store_true", help="leave out the PDF study guide")
-    b.add_argument("--require-services", action="store_true",
-                   help="fail when Redis or MariaDB is missing instead of marking their snippets as not run")
+    runs_snippets(b)
     b.set_defaults(func=cmd_build)
+    r = sub.add_parser("render", help="write the MkDocs project (mkdocs.yml, docs/) that `mkdocs build` takes as it is")
+    r.add_argument("--out", required=True)
+    r.add_argument("--no-pdf", action="store_true", help="leave out the PDF study guide")
+    runs_snippets(r)
+    r.set_defaults(func=cmd_render)
+    sv = sub.add_parser("serve", help="live preview: edits to topics, snippets and graph/ reload the open page")
+    sv.add_argument("--address", default="127.0.0.1:8000")
+    runs_snippets(sv)
+    sv.set_defaults(func=cmd_serve)
     c = sub.add_parser("check", help="validate inputs; report source lines and content coverage")
     c.add_argument("--lines", action="store_true", help="print how every source line was accounted for")
     c.add_argument("--require-units", help="comma-separated unit ids that must be fully covered")
@@ -156,8 +178,7 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--snippets", action="store_true", help="also run every snippet")
     c.add_argument("--topics", help="with --snippets: only the snippets of these comma-separated topic ids")
     c.add_argument("--require-services", action="store_true")
-    c.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
-    c.add_argument("--site-dir", default=str(ROOT / "site"), help=argparse.SUPPRESS)
+    c.add_argument("--jobs", type=int, default=jobs)
     c.set_defaults(func=cmd_check)
     pdf = sub.add_parser("pdf", help="a PDF study guide: the whole atlas, or the learning path to one goal")
     goal = pdf.add_mutually_exclusive_group()
@@ -165,7 +186,7 @@ def parser() -> argparse.ArgumentParser:
     goal.add_argument("--to", help="a topic id: the guide holds its learning path")
     pdf.add_argument("--out", default="study-guide.pdf")
     pdf.add_argument("--skip-snippets", action="store_true", help="do not run snippets (the guide says so)")
-    pdf.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    pdf.add_argument("--jobs", type=int, default=jobs)
     pdf.set_defaults(func=cmd_pdf)
     pa = sub.add_parser("path", help="ordered prerequisites of a topic, with hours")
     pa.add_argument("topic")
@@ -187,6 +208,9 @@ def main(argv: list[str] | None = None) -> int:
     except AtlasError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except UsageError as exc:
+        print(f"atlas: {exc}", file=sys.stderr)
+        return 2
     except BrokenPipeError:  # `atlas check | head`: the reader left; say nothing more
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0

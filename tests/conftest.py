@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from generator.atlas import Sources, load_atlas
-from generator.build import BuildOptions, build
+from generator.site.build import BuildOptions, build
 
 ROOT = Path(__file__).resolve().parent.parent
 

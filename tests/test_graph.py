@@ -8,8 +8,8 @@ import xml.etree.ElementTree as ET
 import networkx as nx
 import pytest
 
-from generator import export
-from generator.graph import (
+from generator.ground.model import AtlasError, GraphSpec
+from generator.inputs.graph import (
     build_graph,
     fringe,
     learning_path,
@@ -21,8 +21,8 @@ from generator.graph import (
     reduced,
     topic_node,
 )
-from generator.model import AtlasError, GraphSpec
-from generator.outline import parse_outline
+from generator.inputs.outline import parse_outline
+from generator.outputs import export
 
 
 def curated(g):
@@ -144,7 +144,7 @@ def test_bad_prerequisite_fields():
 
 
 def test_unknown_topics_in_concepts_and_tracks_name_file_and_line():
-    from generator.graph import parse_tracks
+    from generator.inputs.graph import parse_tracks
     concepts = parse_concepts("concepts:\n  - {id: x, name: X, taught_by: 1.1.1, terms: [a]}\n"
                               "  - {id: y, name: Y, taught_by: 4.4.4, terms: [b]}\n", "c.yaml")
     with pytest.raises(AtlasError) as err:

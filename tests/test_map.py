@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from generator.atlas import Sources
-from generator.build import build
+from generator.site.build import build
 
 from .browser import browser, remote, serve
 from .conftest import ROOT, options

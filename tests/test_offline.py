@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.search import build_index, search
+from generator.outputs.search import build_index, search
 
 from .browser import browser, remote
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.model import AtlasError
-from generator.outline import decode, parse_errata, parse_outline
+from generator.ground.model import AtlasError
+from generator.inputs.outline import autocorrect, decode, parse_errata, parse_outline
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT.parent / "shared" / "seed" / "000_7702591c8417e7a9.txt"
@@ -45,7 +45,10 @@ def test_every_non_blank_line_is_accounted_for(real):
     lines = SYLLABUS.read_text(encoding="utf-8").split("\n")
     non_blank = [i for i, line in enumerate(lines, 1) if line.strip()]
     assert [r.line for r in real.records] == non_blank
-    assert {r.status for r in real.records} == {"parsed", "corrected", "skipped"}
+    assert {r.status for r in real.records} == {"parsed", "corrected", "auto-corrected", "skipped"}
+    auto = {r.line: r.detail for r in real.records if r.status == "auto-corrected"}
+    assert sorted(auto) == [165, 614, 625, 630, 635, 640]  # general slips: no errata entry needed
+    assert "9.1 互联网并发云盘" in auto[614] and "9.1.6 产品上云公网发布/测试用例" in auto[640]
     for r in real.records:
         assert r.what
         if r.status != "parsed":
@@ -103,11 +106,11 @@ def parse(text: str):
     ("", 1, "empty"),
     ("   \n\n", 1, "empty"),
     ("1 A\n1.1 B\n1.1.1 C\n- x\n1.1.3 D\n", 5, "out of order"),
-    ("1 A\n1.1 B\n1.1.1 C\n1.1.1 D\n", 4, "duplicate topic 1.1.1"),
+    ("1 A\n1.1 B\n1.1.1 C\n1.1.2 D\n1.1.1 E\n", 5, "duplicate topic 1.1.1"),
     ("1 A\n2 B\n2.1 C\n2.1.1 D\n1.2 E\n", 5, "not inside unit 1"),
     ("1 A\n3 B\n", 2, "expected 2"),
     ("1 A\n- floating\n", 2, "outside any chapter"),
-    ("hello\n- world\n", 2, "before any numbered item"),
+    ("hello\n- world\n", 1, "no unit headings"),
     ("just prose\n", 1, "no unit headings"),
 ])
 def test_malformed(text, line, message):
@@ -146,3 +149,61 @@ def test_errata_correction_and_skip():
     assert outline.topics[0].points[0].title == "typo"
     assert outline.topics[0].corrections[0].reason == "spelling"
     assert [r.status for r in outline.records] == ["skipped", "parsed", "parsed", "parsed", "corrected"]
+
+
+@pytest.mark.parametrize("line, fixed, rules", [
+    ("3。1 互联网并发云盘", "3.1 互联网并发云盘", ["full-width-numbering"]),
+    ("１.２ 章节", "1.2 章节", ["full-width-numbering"]),
+    ("2 . 1 . 3 主题", "2.1.3 主题", ["full-width-numbering"]),
+    ("- 一 负载均衡", "- 负载均衡", ["stray-dash"]),
+    ("- —负载均衡", "- 负载均衡", ["stray-dash"]),
+    ("- connect,,listen", "- connect,listen", ["doubled-punctuation"]),
+    ("3。1 A，，B", "3.1 A，B", ["full-width-numbering", "doubled-punctuation"]),
+    # what must stay as written: words that start with 一, C++ scopes, ellipses, ordinary ids
+    ("- 一致性哈希", "- 一致性哈希", []),
+    ("- std::call_once 与 ...", "- std::call_once 与 ...", []),
+    ("1.1.2 红黑树", "1.1.2 红黑树", []),
+    ("5)Redis面试题", "5)Redis面试题", []),
+])
+def test_autocorrect_rules(line, fixed, rules):
+    assert autocorrect(line) == (fixed, rules)
+
+
+SLIPS = ("前言：这是我整理的大纲，希望对大家有帮助。\n- 适合一到三年经验\n"
+         "1 基础\n1.1 数据结构\n1.1.1 链表\n- 单链表\n1.1.2 树\n- 红黑树\n1.1.2 堆\n- 二叉堆\n- 一 小顶堆\n"
+         "1。2 架构\n- 一 负载均衡\n- 限流，，熔断\n")
+
+
+def test_an_outline_with_the_usual_slips_parses_and_shows_each_fix():
+    outline = parse(SLIPS)
+    assert [t.id for t in outline.topics] == ["1.1.1", "1.1.2", "1.1.3", "1.2.0"]
+    assert [p.title for p in outline.topics[2].points] == ["二叉堆", "小顶堆"]
+    assert [p.title for p in outline.topics[3].points] == ["负载均衡", "限流，熔断"]
+    status = {r.line: r.status for r in outline.records}
+    assert status[1] == status[2] == "skipped"  # the preamble
+    assert {n for n, s in status.items() if s == "auto-corrected"} == {9, 11, 12, 13, 14}
+    rules = {c.line: c.rule for c in outline.corrections}
+    assert rules == {9: "renumbered", 11: "stray-dash", 12: "full-width-numbering", 13: "stray-dash",
+                     14: "doubled-punctuation"}
+    assert outline.topics[2].corrections[0].correction == "1.1.3 堆"
+
+
+def test_strict_outline_turns_fixes_into_errors_with_a_ready_entry():
+    with pytest.raises(AtlasError) as err:
+        parse_outline(SLIPS, "s.txt", strict=True)
+    assert err.value.line == 9 and "repeats the previous number" in err.value.message
+    assert '- line: 9\n  original: "1.1.2 堆"\n  correction: "1.1.3 堆"' in err.value.message
+    # an entry like that one makes the strict parse go on to the next slip
+    errata = parse_errata('- line: 9\n  original: "1.1.2 堆"\n  correction: "1.1.3 堆"\n  reason: 编号重复\n',
+                          "e.yaml", SLIPS.split("\n"))
+    with pytest.raises(AtlasError) as err:
+        parse_outline(SLIPS, "s.txt", errata, strict=True)
+    assert err.value.line == 11 and "stray-dash" in err.value.message
+
+
+def test_a_remaining_error_shows_the_line_and_the_entry_that_would_fix_it():
+    with pytest.raises(AtlasError) as err:
+        parse("1 A\n1.1 B\n1.1.1 C\n1.1.4 D\n")
+    assert err.value.line == 4 and "expected 1.1.2" in err.value.message
+    assert "  4 | 1.1.4 D" in err.value.message
+    assert 'original: "1.1.4 D"\n  correction: "1.1.2 D"' in err.value.message

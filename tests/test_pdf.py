@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from generator import studyguide
 from generator.atlas import Sources, load_atlas
-from generator.diagrams import render_dot
-from generator.graph import learning_path
-from generator.model import AtlasError, SnippetResult
+from generator.ground.model import AtlasError, SnippetResult
+from generator.inputs.graph import learning_path
+from generator.outputs import pdf, studyguide, tex
+from generator.views.diagrams import render_dot
 
 from .conftest import ROOT
 
@@ -86,7 +86,7 @@ def full_guide(guide_atlas, tmp_path_factory) -> tuple[Path, list[logging.LogRec
     handler = Collect()
     logging.getLogger("weasyprint").addHandler(handler)
     try:
-        studyguide.write_pdf(html, target)
+        pdf.write_pdf(html, target)
     finally:
         logging.getLogger("weasyprint").removeHandler(handler)
     return target, handler.records
@@ -136,7 +136,7 @@ def test_learning_path_guide_holds_only_its_path_in_order(guide_atlas, tmp_path)
     assert len(path) > 1
     html = studyguide.guide_html(guide_atlas, RENDER, topic_ids=path, title="学习路线：Redis 集群")
     target = tmp_path / "path.pdf"
-    studyguide.write_pdf(html, target)
+    pdf.write_pdf(html, target)
     titles = [f"{t} {guide_atlas.topic(t).title}" for t in path]
     assert [(level, squash(t)) for level, t in bookmarks(target)] == [(1, squash(t)) for t in titles]
     text = squash(pdf_text(target))
@@ -159,7 +159,7 @@ def test_html_is_deterministic_and_escaped(guide_atlas):
 def test_pdf_is_byte_identical(guide_atlas, tmp_path):
     html = studyguide.guide_html(guide_atlas, RENDER, topic_ids=["1.1.1", "4.2.5"])
     for name in ("a.pdf", "b.pdf"):
-        studyguide.write_pdf(html, tmp_path / name)
+        pdf.write_pdf(html, tmp_path / name)
     assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
     assert not list(tmp_path.glob("*.part"))
 
@@ -173,31 +173,31 @@ def test_pdf_is_byte_identical(guide_atlas, tmp_path):
     (r"\sum_{i=1}^{h} x_i", "∑<sub>i=1</sub><sup>h</sup> x<sub>i</sub>"),
 ])
 def test_tex_becomes_readable_text(tex, text):
-    assert studyguide.tex_html(tex) == f'<span class="math">{text}</span>'
+    assert tex.tex_html(tex) == f'<span class="math">{text}</span>'
 
 
 def test_unreadable_tex_is_shown_as_written():
-    assert studyguide.tex_html(r"\begin{aligned} a &= b \end{aligned}") == \
+    assert tex.tex_html(r"\begin{aligned} a &= b \end{aligned}") == \
         r'<code class="tex">\begin{aligned} a &amp;= b \end{aligned}</code>'
 
 
 def test_characters_no_font_has_print_as_code_points():
-    assert studyguide.without_tofu("a中𝄞b", [(0x20, 0x7E), (0x4E00, 0x9FFF)]) == "a中[U+1D11E]b"
+    assert pdf.without_tofu("a中𝄞b", [(0x20, 0x7E), (0x4E00, 0x9FFF)]) == "a中[U+1D11E]b"
 
 
 def test_missing_cjk_font_names_the_debian_package(monkeypatch):
     def no_fonts(*args, **kwargs):
         return subprocess.CompletedProcess(args[0], 0, stdout="", stderr="")
 
-    monkeypatch.setattr(studyguide.subprocess, "run", no_fonts)
+    monkeypatch.setattr(pdf.subprocess, "run", no_fonts)
     with pytest.raises(AtlasError) as info:
-        studyguide.check_cjk_font()
+        pdf.check_cjk_font()
     assert str(info.value) == ("fc-list :lang=zh: no font with Chinese characters is installed, the PDF would show "
                                "empty boxes; install one with `apt-get install fonts-noto-cjk`")
 
     def no_fc_list(*args, **kwargs):
         raise FileNotFoundError("fc-list")
 
-    monkeypatch.setattr(studyguide.subprocess, "run", no_fc_list)
+    monkeypatch.setattr(pdf.subprocess, "run", no_fc_list)
     with pytest.raises(AtlasError, match="apt-get install fonts-noto-cjk"):
-        studyguide.check_cjk_font()
+        pdf.check_cjk_font()

@@ -11,9 +11,9 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from generator.atlas import Sources
-from generator.build import build
-from generator.model import AtlasError
-from generator.snippets import run_all
+from generator.ground.model import AtlasError
+from generator.inputs.snippets import run_all
+from generator.site.build import build
 
 from .conftest import ROOT, options
 

@@ -7,8 +7,8 @@ import shutil
 
 import pytest
 
-from generator.model import AtlasError
-from generator.snippets import failure_message, parse_snippet, run_all, run_hint, run_one
+from generator.ground.model import AtlasError
+from generator.inputs.snippets import failure_message, parse_snippet, run_all, run_hint, run_one
 
 ENV = dict(os.environ)
 

@@ -13,10 +13,9 @@ from collections import defaultdict
 import networkx as nx
 from pyvis.network import Network
 
-from .atlas import Atlas
-from .graph import node_topic, prerequisites, reduced
-from .search import pinyin_keys
-from .smallmaps import shorten, unit_colour
+from ..atlas import Atlas
+from ..inputs.graph import node_topic, prerequisites, reduced
+from ..views.style import pinyin_keys, shorten, unit_colour
 
 X_STEP, Y_STEP, BAND_GAP = 190, 50, 90
 

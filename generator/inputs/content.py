@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from .model import AtlasError, Question, Reference, Section, TopicContent
-from .yamldata import load, require
+from ..ground.model import AtlasError, Question, Reference, Section, TopicContent
+from ..ground.yamldata import load, require
 
 FENCE_RE = re.compile(r"^(`{3,}|~{3,})")
 

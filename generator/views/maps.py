@@ -5,24 +5,13 @@ They work without JavaScript and print, so the PDF and readers without scripts s
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Callable
 
 import networkx as nx
 
-from .graph import neighbourhood, node_topic, reduced
-
-PALETTE = ["#3f51b5", "#e65100", "#2e7d32", "#c2185b", "#00838f", "#6d4c41", "#7b1fa2", "#546e7a", "#9e9d24",
-           "#d84315", "#1565c0", "#558b2f"]
-
-
-def unit_colour(unit_id: str) -> str:
-    return PALETTE[(int(unit_id) - 1) % len(PALETTE)] if unit_id.isdigit() else PALETTE[0]
-
-
-def shorten(title: str, width: int) -> str:
-    """A title cut to `width` characters with an ellipsis, for node labels."""
-    return title if len(title) <= width else title[: width - 1] + "…"
+from ..inputs.graph import neighbourhood, node_topic, reduced, topic_node
+from .paths import html_link, topic_page
+from .style import shorten, unit_colour
 
 
 def _escape(text: str) -> str:
@@ -40,7 +29,7 @@ def _label(g: nx.DiGraph, node: str, width: int = 10) -> str:
 
 def neighbourhood_dot(g: nx.DiGraph, topic_id: str, href: Callable[[str], str]) -> str:
     sub = neighbourhood(g, topic_id)
-    centre = f"topic:{topic_id}"
+    centre = topic_node(topic_id)
     lines = ["digraph N {", "rankdir=TB; bgcolor=transparent; nodesep=0.25; ranksep=0.35;",
              'node [shape=box style="rounded,filled" fontsize=10 fontcolor=white margin="0.08,0.04"];',
              "edge [color=\"#888888\" arrowsize=0.6];"]
@@ -78,16 +67,11 @@ def whole_map_dot(g: nx.DiGraph, href: Callable[[str], str] | None = None) -> st
     return "\n".join(lines)
 
 
-def _html(md_path: str) -> str:
-    return md_path[: -len(".md")] + ".html" if md_path.endswith(".md") else md_path
-
-
-def neighbourhood_svgs(g: nx.DiGraph, topic_ids: list[str], render: Callable[[str], str],
-                       page_of: Callable[[str], str]) -> dict[str, str]:
+def neighbourhood_svgs(g: nx.DiGraph, topic_ids: list[str], render: Callable[[str], str]) -> dict[str, str]:
     """SVG per topic, links relative to that topic's page."""
     result = {}
     for topic_id in topic_ids:
-        here = posixpath.dirname(page_of(topic_id))
-        dot = neighbourhood_dot(g, topic_id, lambda t, here=here: _html(posixpath.relpath(page_of(t), here)))
+        page = topic_page(topic_id)
+        dot = neighbourhood_dot(g, topic_id, lambda t, page=page: html_link(page, topic_page(t)))
         result[topic_id] = render(dot)
     return result

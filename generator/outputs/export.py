@@ -1,8 +1,10 @@
-"""The knowledge graph as downloadable files: node-link JSON and GraphML. Pure: graph in, text out."""
+"""The knowledge graph as downloadable files: node-link JSON and GraphML (pure), and writing them with a map."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from pathlib import Path
 
 import networkx as nx
 
@@ -24,3 +26,12 @@ def to_json(g: nx.DiGraph) -> str:
 
 def to_graphml(g: nx.DiGraph) -> str:
     return "\n".join(nx.generate_graphml(_plain(g))) + "\n"
+
+
+def write_exports(g: nx.DiGraph, out: Path, map_svg: Callable[[], str]) -> list[Path]:
+    """`atlas export`: the graph as JSON and GraphML and the whole map as SVG, into `out`."""
+    out.mkdir(parents=True, exist_ok=True)
+    files = {"atlas.json": to_json(g), "atlas.graphml": to_graphml(g), "atlas-map.svg": map_svg()}
+    for name, text in files.items():
+        (out / name).write_text(text, encoding="utf-8")
+    return [out / name for name in files]

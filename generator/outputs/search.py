@@ -9,9 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pypinyin import lazy_pinyin
-
-from .atlas import Atlas
+from ..atlas import Atlas
+from ..views.style import pinyin_keys
 
 
 @dataclass(frozen=True)
@@ -35,9 +34,6 @@ class Hit:
     why: str
 
 
-def pinyin_keys(text: str) -> tuple[str, str]:
-    syllables = [s.lower() for s in lazy_pinyin(text) if s.strip()]
-    return "".join(re.sub(r"[^a-z0-9]", "", s) for s in syllables), "".join(s[0] for s in syllables if s[0].isalnum())
 
 
 def build_index(atlas: Atlas) -> list[Entry]:

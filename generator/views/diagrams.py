@@ -9,7 +9,7 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
-from .model import AtlasError
+from ..ground.model import AtlasError
 
 FONT = "Noto Sans CJK SC"
 DOT_FENCE_RE = re.compile(r"^```dot[ \t]*\n(.*?)^```[ \t]*$", re.S | re.M)

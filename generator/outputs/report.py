@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .atlas import Atlas, section_for
-from .content import normalize_heading
-from .model import Outline
+from ..atlas import Atlas, section_for
+from ..ground.model import Outline
+from ..inputs.content import normalize_heading
 
 MIN_QUESTIONS, MIN_REFERENCES = 3, 2
 
@@ -86,16 +86,18 @@ def preface_coverage(atlas: Atlas) -> list[PrefaceCoverage]:
 
 
 def line_report(outline: Outline) -> str:
-    """One line per non-blank source line: parsed, corrected (and how) or skipped (and why)."""
+    """One line per non-blank source line: parsed, corrected by an erratum or auto-corrected by a rule (and how),
+    or skipped (and why)."""
     out = [f"{outline.path}: {len(outline.records)} non-blank lines"]
     for r in outline.records:
         detail = f"  ({r.detail})" if r.detail else ""
-        out.append(f"{r.line:5d}  {r.status:<9} {r.what}{detail}")
+        out.append(f"{r.line:5d}  {r.status:<14} {r.what}{detail}")
     return "\n".join(out)
 
 
 def summary(outline: Outline, rows: list[Coverage]) -> str:
-    statuses = {s: sum(1 for r in outline.records if r.status == s) for s in ("parsed", "corrected", "skipped")}
+    statuses = {s: sum(1 for r in outline.records if r.status == s) for s in ("parsed", "corrected", "auto-corrected",
+                                                                                "skipped")}
     topics = outline.topics
     return "\n".join([
         f"units {len(outline.units)}, chapters {len(outline.chapters)}, topics {len(topics)}, "
@@ -118,3 +120,12 @@ def coverage_table(rows: list[Coverage]) -> str:
         out.append(f"{r.topic_id:<9} {r.points:>6}  {r.written:>7}  {r.snippets:>8}  {r.questions:>9}  "
                    f"{r.references:>4}  {status}")
     return "\n".join(out)
+
+
+def incomplete(atlas: Atlas, rows: list[Coverage], units: set[str], preface: list[PrefaceCoverage] | None) -> list[str]:
+    """`file:line: …` for each topic of the required units that is not complete, and each incomplete preface."""
+    problems = [f"{atlas.outline.path}:{atlas.topic(r.topic_id).line}: topic {r.topic_id} is not complete: "
+                f"{'; '.join(r.missing())}" for r in rows if r.unit_id in units and not r.complete]
+    problems += [f"{atlas.outline.path}: preface {r.section_id} is not complete: items {r.written_items}/{r.items}, "
+                 f"entries {r.written_entries}/{r.entries}" for r in preface or [] if not r.complete]
+    return problems

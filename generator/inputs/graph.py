@@ -11,12 +11,17 @@ from collections.abc import Iterable
 
 import networkx as nx
 
-from .model import AtlasError, Concept, GraphSpec, Outline, PrefaceLink, PrerequisiteSpec, Track
-from .yamldata import load, require
+from ..ground.model import AtlasError, Concept, GraphSpec, Outline, PrefaceLink, PrerequisiteSpec, Track
+from ..ground.yamldata import load, require
 
 
 def topic_node(topic_id: str) -> str:
     return f"topic:{topic_id}"
+
+
+def topic_hours(g: nx.DiGraph, topic_id: str) -> float | None:
+    """The estimated hours of a written topic; None while it is unwritten."""
+    return g.nodes[topic_node(topic_id)]["hours"]
 
 
 def node_topic(node: str) -> str:

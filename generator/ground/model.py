@@ -14,14 +14,20 @@ class AtlasError(Exception):
         super().__init__(f"{where}: {message}")
 
 
+class UsageError(Exception):
+    """A bad argument (an unknown track or topic id on the command line): not a fault in any file."""
+
+
 @dataclass(frozen=True)
 class Correction:
-    """One reviewed erratum: the source line as written, what we read instead (None: skipped), and why."""
+    """How a source line was read differently: a reviewed erratum (`rule` empty) or a general slip the parser fixed
+    by itself (`rule` names it). `correction` None means the line is skipped."""
 
     line: int
     original: str
     correction: str | None
     reason: str
+    rule: str = ""
 
 
 @dataclass(frozen=True)
@@ -87,7 +93,8 @@ class PrefaceSection:
 
 @dataclass(frozen=True)
 class LineRecord:
-    """How one non-blank source line was accounted for: `parsed`, `corrected` or `skipped`."""
+    """How one non-blank source line was accounted for: `parsed`, `corrected` (errata), `auto-corrected` (a general
+    slip the parser fixed) or `skipped`."""
 
     line: int
     text: str

@@ -2,39 +2,19 @@
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import jinja2
 
-from . import markup
-from .atlas import Atlas, section_for
-from .content import normalize_heading
-from .diagrams import embed_diagrams
-from .graph import learning_path, path_hours, path_to_goals, prerequisites_of, unlocks
-from .model import SnippetSpec, Topic
-from .snippets import run_hint
-
-
-def topic_page(topic_id: str) -> str:
-    return f"topics/{topic_id}.md"
-
-
-def chapter_page(chapter_id: str) -> str:
-    return f"chapters/{chapter_id}.md"
-
-
-def unit_page(unit_id: str) -> str:
-    return f"units/{unit_id}.md"
-
-
-def preface_page(section_id: str) -> str:
-    return f"preface/{section_id}.md"
-
-
-def snippet_file(spec: SnippetSpec) -> str:
-    return f"snippets/{spec.topic_id}/{spec.name}"
+from ..atlas import Atlas, section_for
+from ..ground import markup
+from ..ground.model import SnippetSpec, Topic
+from ..inputs.content import normalize_heading
+from ..inputs.graph import learning_path, path_hours, path_to_goals, prerequisites_of, topic_hours, unlocks
+from ..inputs.snippets import run_hint
+from ..views.diagrams import embed_diagrams
+from ..views.paths import chapter_page, link, preface_page, snippet_file, topic_page, unit_page
 
 
 @dataclass(frozen=True)
@@ -60,13 +40,10 @@ def render_pages(atlas: Atlas, render_dot: Callable[..., str], extras: Extras) -
     g = atlas.graph
     pages: dict[str, str] = {}
 
-    def link(from_page: str, to_page: str) -> str:
-        return posixpath.relpath(to_page, posixpath.dirname(from_page))
-
     def topic_ref(from_page: str, topic_id: str) -> dict:
         topic = atlas.topic(topic_id)
         return {"id": topic.id, "title": topic.title, "href": link(from_page, topic_page(topic.id)),
-                "hours": g.nodes[f"topic:{topic.id}"]["hours"], "written": topic.id in atlas.contents}
+                "hours": topic_hours(g, topic.id), "written": topic.id in atlas.contents}
 
     def path_info(from_page: str, ids: list[str]) -> dict:
         refs = [topic_ref(from_page, t) for t in ids]
@@ -97,7 +74,7 @@ def render_pages(atlas: Atlas, render_dot: Callable[..., str], extras: Extras) -
                 pages[page] = env.get_template("topic.md.j2").render(
                     topic=topic, unit=unit, chapter=chapter, content=content, points=points,
                     loose=[_snippet(s, atlas, page, link) for s in loose],
-                    hours=g.nodes[f"topic:{topic.id}"]["hours"],
+                    hours=topic_hours(g, topic.id),
                     prereqs=[(topic_ref(page, t), d) for t, d in prerequisites_of(g, topic.id)],
                     unlocks=[(topic_ref(page, t), d) for t, d in unlocks(g, topic.id)],
                     path=path_info(page, learning_path(g, topic.id)),
@@ -128,6 +105,7 @@ def render_pages(atlas: Atlas, render_dot: Callable[..., str], extras: Extras) -
     pages["errata.md"] = env.get_template("errata.md.j2").render(
         outline=atlas.outline, parsed=sum(r.status == "parsed" for r in records),
         corrected=[r for r in records if r.status == "corrected"],
+        auto=[r for r in records if r.status == "auto-corrected"],
         skipped=[r for r in records if r.status == "skipped"])
     pages["index.md"] = env.get_template("index.md.j2").render(
         outline=atlas.outline, counts=counts(atlas), tracks=tracks,
@@ -168,27 +146,3 @@ def counts(atlas: Atlas) -> dict:
         "hours": markup.hours(round(sum(c.hours or 0 for c in atlas.contents.values()), 1)),
         "questions": sum(len(c.questions) for c in atlas.contents.values()),
     }
-
-
-def nav(atlas: Atlas, extra: list | None = None) -> list:
-    """MkDocs nav in syllabus order: home, guides, preface, units > chapters > topics.
-
-    MkDocs puts nav titles into the HTML as they are, so data text is HTML-escaped here.
-    """
-    esc = markup.attr
-    items: list = [{"首页": "index.md"}]
-    items += extra or []
-    if atlas.outline.preface:
-        items.append({"导读": [{esc(s.title): preface_page(s.id)} for s in atlas.outline.preface]})
-    for unit in atlas.outline.units:
-        chapters = []
-        for chapter in unit.chapters:
-            entries = [{"本章概览": chapter_page(chapter.id)}]
-            entries += [{esc(f"{t.id} {t.title}" if not t.implicit else f"{chapter.id} {t.title}（要点）"):
-                         topic_page(t.id)} for t in chapter.topics]
-            chapters.append({esc(f"{chapter.id} {chapter.title}"): entries})
-        items.append({esc(f"{unit.id} {unit.title}"): [{"本单元概览": unit_page(unit.id)}, *chapters]})
-    items.append({"知识地图": "map.md"})
-    items.append({"学习路线": "tracks.md"})
-    items.append({"勘误与来源": "errata.md"})
-    return items

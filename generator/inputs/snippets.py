@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
 
-from .model import AtlasError, SnippetResult, SnippetSpec
+from ..ground.model import AtlasError, SnippetResult, SnippetSpec
 
 LANGUAGES = {".py": ("python", "#"), ".c": ("c", "//"), ".cpp": ("cpp", "//")}
 KNOWN_NEEDS = ("etcd", "mariadb", "nginx", "redis", "root")

@@ -1,0 +1,204 @@
+"""The PDF study guide: the atlas as one printable HTML document (our own template), laid out by WeasyPrint.
+
+WeasyPrint runs no JavaScript, so everything the site draws in the browser is static here: Graphviz SVG for the
+maps and diagrams, and TeX turned into readable text because KaTeX cannot run.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Callable, Iterable
+
+import jinja2
+import markdown
+from markupsafe import Markup
+
+from ..atlas import Atlas, section_for
+from ..ground.markup import fence, hours
+from ..ground.model import AtlasError, SnippetSpec, Topic
+from ..inputs.content import normalize_heading
+from ..inputs.graph import path_hours, prerequisites_of, topic_hours, unlocks
+from ..inputs.snippets import run_hint
+from ..views.diagrams import embed_diagrams
+from ..views.maps import neighbourhood_dot, whole_map_dot
+from .tex import math_html
+
+TITLE = "后台开发知识图谱"
+DIAGRAM_SCALE = 0.75  # Graphviz draws at 14 pt by default; in print that is larger than the 9.5 pt text around it
+
+# The site's Markdown dialect is read from mkdocs.yml by the caller; these are the print changes to it.
+NOT_IN_PRINT = {"toc"}  # heading ids would collide across topics in one file
+# No Pygments colouring: its thousands of spans made WeasyPrint's parse, layout and PDF writing 2.4 times slower.
+PRINT_CONFIG = {"pymdownx.highlight": {"use_pygments": False}}
+
+
+# ---- Markdown and SVG for print ---------------------------------------------------------------------------
+
+class _Converter:
+    """Markdown as the site reads it, with math as text and headings pushed below the topic's own levels."""
+
+    def __init__(self, render_dot: Callable[..., str], dialect: tuple[list[str], dict]):
+        names, configs = dialect
+        configs = {k: {**v, **PRINT_CONFIG.get(k, {})} for k, v in configs.items()}
+        configs.update({k: v for k, v in PRINT_CONFIG.items() if k not in configs})
+        self.md = markdown.Markdown(extensions=[n for n in names if n not in NOT_IN_PRINT],
+                                    extension_configs={k: v for k, v in configs.items() if k not in NOT_IN_PRINT})
+        self.render_dot = render_dot
+
+    def __call__(self, text: str, path: str = "", first_line: int = 1) -> Markup:
+        text = embed_diagrams(text, path, first_line, self.render_dot)
+        self.md.reset()
+        rendered = self.md.convert(text)
+        # A body's `###` would be an h3 (a topic) in the PDF outline; points are h4, so bodies start at h5.
+        rendered = re.sub(r"<(/?)h([1-6])\b", lambda m: f"<{m[1]}h{min(6, int(m[2]) + 2)}", rendered)
+        return Markup(_print_svg(_scaled(math_html(rendered), DIAGRAM_SCALE)))
+
+
+def _scaled(text: str, factor: float) -> str:
+    """Scale every drawing's printed size (its viewBox keeps the content)."""
+    def size(m: re.Match) -> str:
+        return f'<svg width="{float(m[1]) * factor:.0f}pt" height="{float(m[2]) * factor:.0f}pt"'
+
+    return re.sub(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', size, text)
+
+
+def _print_svg(text: str) -> str:
+    """Graphviz links point at site pages that do not exist in print, and its group ids (`node1`) repeat from one
+    drawing to the next: keep the drawings, drop both."""
+    def clean(m: re.Match) -> str:
+        return re.sub(r'(<g) id="[^"]*"', r"\1", re.sub(r"</?a\b[^>]*>", "", m[0]))
+
+    return re.sub(r"<svg\b.*?</svg>", clean, text, flags=re.S)
+
+
+def _dim_outside(svg: str, keep: set[str]) -> str:
+    """Fade the whole map's topics that a learning-path guide does not include."""
+    def replace(m: re.Match) -> str:
+        return m[0] if m[2] in keep else m[1] + ' opacity="0.25"' + m[0][len(m[1]):]
+
+    return re.sub(r'(<g class="node")>\s*<title>topic:([\d.]+)</title>', replace, svg)
+
+
+# ---- the document -------------------------------------------------------------------------------------------
+
+def _env() -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.PackageLoader("generator", "templates"), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(hours=hours)
+    return env
+
+
+def _css(env: jinja2.Environment) -> Markup:
+    return Markup(env.loader.get_source(env, "studyguide.css")[0])
+
+
+def _selected(atlas: Atlas, topic_ids: Iterable[str] | None) -> list[str]:
+    if topic_ids is None:
+        return [t.id for t in atlas.outline.topics]
+    known = {t.id for t in atlas.outline.topics}
+    chosen: list[str] = []
+    for topic_id in topic_ids:
+        if topic_id not in known:
+            raise AtlasError(atlas.outline.path, None, f"no topic {topic_id} for the study guide")
+        if topic_id not in chosen:
+            chosen.append(topic_id)
+    return chosen
+
+
+def guide_html(atlas: Atlas, render_dot: Callable[..., str], *, dialect: tuple[list[str], dict],
+               topic_ids: Iterable[str] | None = None, title: str = TITLE, goal: str | None = None) -> str:
+    """The whole guide as one HTML document for WeasyPrint. Pure and deterministic: no dates, sorted data.
+
+    `topic_ids` picks topics in the order given (a learning path); `goal` names what that path leads to
+    (default: its last topic). `render_dot` is `diagrams.render_dot` or a cached partial of it; `dialect` is the
+    site's Markdown dialect (extension names and their options).
+    """
+    env = _env()
+    convert = _Converter(render_dot, dialect)
+    order = _selected(atlas, topic_ids)
+    included = set(order)
+    topics = {t: _topic(atlas, atlas.topic(t), convert, render_dot, included) for t in order}
+    whole = _print_svg(render_dot(whole_map_dot(atlas.graph)))
+    path = None
+    if topic_ids is not None:
+        whole = _dim_outside(whole, included)
+        last = atlas.topic(order[-1]) if order else None
+        path = {"goal": goal or (f"{last.id} {last.title}" if last else ""),
+                "hours": path_hours(atlas.graph, order),
+                "unwritten": sum(1 for t in order if t not in atlas.contents)}
+    units = []
+    for unit in atlas.outline.units:
+        chapters = [{"chapter": c, "topics": [topics[t.id] for t in c.topics if t.id in included]}
+                    for c in unit.chapters]
+        chapters = [c for c in chapters if c["topics"]]
+        if chapters:
+            ids = [t["topic"].id for c in chapters for t in c["topics"]]
+            units.append({"unit": unit, "chapters": chapters, "topic_ids": ids, "hours": path_hours(atlas.graph, ids),
+                          "unwritten": sum(1 for t in ids if t not in atlas.contents)})
+    return env.get_template("studyguide.html.j2").render(
+        title=title, css=_css(env), units=units, steps=[topics[t] for t in order], path=path,
+        whole_map=Markup(whole), counts=_counts(atlas, order), inputs=_inputs(atlas, order))
+
+
+def _topic(atlas: Atlas, topic: Topic, convert: _Converter, render_dot: Callable[..., str],
+           included: set[str]) -> dict:
+    g = atlas.graph
+    content = atlas.contents.get(topic.id)
+    unit = next(u for u in atlas.outline.units if u.id == topic.unit_id)
+    chapter = next(c for c in unit.chapters if c.id == topic.chapter_id)
+
+    def ref(topic_id: str, edge: dict) -> dict:
+        return {"id": topic_id, "title": atlas.topic(topic_id).title, "reason": edge["reason"],
+                "inferred": edge["origin"] == "inferred", "here": topic_id in included}
+
+    prereqs = [ref(t, d) for t, d in prerequisites_of(g, topic.id)]
+    after = [ref(t, d) for t, d in unlocks(g, topic.id)]
+    figure = ""
+    if prereqs or after:
+        figure = Markup(_print_svg(render_dot(neighbourhood_dot(g, topic.id, lambda t: f"#topic-{t}"))))
+    specs = atlas.snippets.get(topic.id, [])
+    keys = {normalize_heading(p.title) for p in topic.points}
+    points = []
+    for point in topic.points:
+        section = section_for(content, point.title)
+        points.append({"point": point,
+                       "body": convert(section.body, content.path, section.line + 1) if section else None,
+                       "snippets": [_snippet(atlas, s, convert) for s in specs
+                                    if s.point and normalize_heading(s.point) == normalize_heading(point.title)]})
+    loose = [_snippet(atlas, s, convert) for s in specs if not (s.point and normalize_heading(s.point) in keys)]
+    questions = [{"q": q.q, "a": convert(q.a, content.path)} for q in content.questions] if content else []
+    return {"topic": topic, "unit": unit, "chapter": chapter, "content": content,
+            "hours": topic_hours(g, topic.id), "prereqs": prereqs, "unlocks": after,
+            "figure": figure, "points": points, "loose": loose, "questions": questions,
+            "summary": convert(content.summary, content.path) if content else None}
+
+
+def _snippet(atlas: Atlas, spec: SnippetSpec, convert: _Converter) -> dict:
+    return {"spec": spec, "code": convert(fence(spec.code, spec.language)), "result": atlas.results.get(spec.key),
+            "run": run_hint(spec)}
+
+
+def _counts(atlas: Atlas, order: list[str]) -> dict:
+    topics = [atlas.topic(t) for t in order]
+    contents = [atlas.contents[t] for t in order if t in atlas.contents]
+    specs = [s for t in order for s in atlas.snippets.get(t, [])]
+    return {"units": len({t.unit_id for t in topics}), "chapters": len({t.chapter_id for t in topics}),
+            "topics": len(topics), "points": sum(len(t.points) for t in topics), "written": len(contents),
+            "snippets": len(specs), "questions": sum(len(c.questions) for c in contents),
+            "hours": path_hours(atlas.graph, order)}
+
+
+def _inputs(atlas: Atlas, order: list[str]) -> dict:
+    """What this build read, so a printed copy says where it came from (no dates: the PDF is reproducible)."""
+    specs = [s for t in order for s in atlas.snippets.get(t, [])]
+    statuses = [atlas.results[s.key].status if s.key in atlas.results else "not run" for s in specs]
+    edges = [d for _, _, d in atlas.graph.edges(data=True) if d["kind"] == "prerequisite"]
+    content_dirs = sorted({posixpath.dirname(c.path) for c in atlas.contents.values()})
+    return {"syllabus": atlas.outline.path, "corrections": len(atlas.outline.corrections),
+            "content_dirs": content_dirs, "ok": statuses.count("ok"), "skipped": statuses.count("skipped"),
+            "not_run": statuses.count("not run"),
+            "failed": len(statuses) - statuses.count("ok") - statuses.count("skipped") - statuses.count("not run"),
+            "curated": sum(1 for d in edges if d["origin"] == "curated"),
+            "inferred": sum(1 for d in edges if d["origin"] == "inferred"),
+            "tracks": len(atlas.spec.tracks)}
