@@ -7,7 +7,18 @@ from pathlib import Path
 
 import networkx as nx
 
-from .ground.model import AtlasError, GraphSpec, Outline, SnippetResult, SnippetSpec, Topic, TopicContent, UsageError
+from .ground.model import (
+    AtlasError,
+    GraphSpec,
+    Outline,
+    SiteInfo,
+    SnippetResult,
+    SnippetSpec,
+    Topic,
+    TopicContent,
+    UsageError,
+)
+from .ground.yamldata import load
 from .inputs.content import normalize_heading, parse_content
 from .inputs.graph import (
     build_graph,
@@ -62,6 +73,8 @@ class Atlas:
     spec: GraphSpec
     graph: nx.DiGraph
     results: dict[str, SnippetResult] = field(default_factory=dict)
+    site: SiteInfo = SiteInfo()
+    topics_dir: str = "data/topics"  # where a topic's content file goes, as the reader of a page should look for it
 
     def topic(self, topic_id: str) -> Topic:
         return self._topics[topic_id]
@@ -121,9 +134,25 @@ def load_atlas(sources: Sources) -> Atlas:
 
     spec = load_graph_spec(sources)
     hours = {k: c.hours for k, c in contents.items() if c.hours}
-    atlas = Atlas(outline, contents, preface, snippets, spec, build_graph(outline, spec, hours))
+    atlas = Atlas(outline, contents, preface, snippets, spec, build_graph(outline, spec, hours),
+                  site=load_site_info(sources), topics_dir=sources.rel(sources.data_dir / "topics"))
     check_consistency(atlas)
     return atlas
+
+
+def load_site_info(sources: Sources) -> SiteInfo:
+    path = sources.data_dir / "site.yaml"
+    if not path.is_file():
+        return SiteInfo()
+    rel = sources.rel(path)
+    data, _ = load(_read(path, sources), rel)
+    if not isinstance(data, dict):
+        raise AtlasError(rel, 1, "expected a mapping of site fields")
+    known = set(SiteInfo.__dataclass_fields__)
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise AtlasError(rel, None, f"unknown field {unknown[0]!r} (fields: {', '.join(sorted(known))})")
+    return SiteInfo(**{k: " ".join(str(v).split()) if k != "introduction" else str(v).strip() for k, v in data.items()})
 
 
 def load_graph_spec(sources: Sources) -> GraphSpec:

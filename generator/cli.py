@@ -28,7 +28,7 @@ from .outputs.report import (
     summary,
 )
 from .outputs.search import build_index, search
-from .outputs.studyguide import TITLE, guide_html
+from .outputs.studyguide import guide_html
 from .site import mkdocs
 from .site.build import BuildOptions, build, render
 from .site.serve import serve
@@ -36,7 +36,6 @@ from .views.diagrams import render_dot
 from .views.maps import whole_map_dot
 
 ROOT = Path(__file__).resolve().parent.parent
-CACHE = ROOT / ".cache"
 
 
 def _progress(message: str) -> None:
@@ -49,8 +48,9 @@ def _sources(args: argparse.Namespace) -> Sources:
 
 
 def _options(args: argparse.Namespace, site_dir: Path | None = None, **kw) -> BuildOptions:
-    return BuildOptions(site_dir=site_dir or ROOT / "site", cache_dir=None if getattr(args, "no_cache", False)
-                        else CACHE, jobs=args.jobs, require_services=getattr(args, "require_services", False), **kw)
+    cache = None if getattr(args, "no_cache", False) else Path(args.cache_dir)
+    return BuildOptions(site_dir=site_dir or ROOT / "site", cache_dir=cache, jobs=args.jobs,
+                        require_services=getattr(args, "require_services", False), **kw)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -84,7 +84,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         topics = {t.strip() for t in args.topics.split(",")} if args.topics else None
         for topic_id in topics or ():
             atlas.asked_topic(topic_id)
-        results = run_snippets(atlas.specs(topics), CACHE, args.jobs, args.require_services, _progress)
+        results = run_snippets(atlas.specs(topics), Path(args.cache_dir), args.jobs, args.require_services, _progress)
         print(f"snippets: {sum(r.status == 'ok' for r in results.values())} ok, "
               f"{sum(r.status == 'skipped' for r in results.values())} skipped")
     units = {u.strip() for u in (args.require_units or "").split(",") if u.strip()}
@@ -97,18 +97,19 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_pdf(args: argparse.Namespace) -> int:
     """A study guide for one goal (a track or a topic): only its learning path, in learning order."""
     check_cjk_font()
+    cache = Path(args.cache_dir)
     sources = _sources(args)
     atlas = load_atlas(sources)
     topic_ids, goal = guide_selection(atlas, args.track, args.to)
-    title = TITLE if topic_ids is None else (f"学习路线：{goal}" if goal else
-                                             f"学习路径：{args.to} {atlas.asked_topic(args.to).title}")
+    title = None if topic_ids is None else (f"学习路线：{goal}" if goal else
+                                            f"学习路径：{args.to} {atlas.asked_topic(args.to).title}")
     if not args.skip_snippets:  # run only what the guide prints
-        atlas = atlas.with_results(run_snippets(atlas.specs(set(topic_ids) if topic_ids else None), CACHE,
+        atlas = atlas.with_results(run_snippets(atlas.specs(set(topic_ids) if topic_ids else None), cache,
                                                 args.jobs, False, _progress))
     _progress("laying out the PDF")
-    html = guide_html(atlas, functools.partial(render_dot, cache_dir=CACHE / "diagrams"),
+    html = guide_html(atlas, functools.partial(render_dot, cache_dir=cache / "diagrams"),
                       dialect=mkdocs.markdown_extensions(sources.root), topic_ids=topic_ids, goal=goal, title=title)
-    write_pdf_cached(html, Path(args.out), CACHE / "pdf")
+    write_pdf_cached(html, Path(args.out), cache / "pdf")
     print(f"wrote {args.out} ({len(topic_ids) if topic_ids is not None else len(atlas.outline.topics)} topics)")
     return 0
 
@@ -144,8 +145,10 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def parser() -> argparse.ArgumentParser:
     jobs = os.cpu_count() or 2
-    p = argparse.ArgumentParser(prog="atlas", description="Backend Atlas: syllabus -> knowledge graph -> site")
+    p = argparse.ArgumentParser(prog="atlas", description="syllabus -> knowledge graph -> site, PDF and map")
     p.add_argument("--syllabus", help="another syllabus; its errata, topics/, snippets/ and graph/ sit beside it")
+    p.add_argument("--cache-dir", default=str(ROOT / ".cache"),
+                   help="where snippet results, diagrams and laid-out PDFs are kept between runs")
     p.add_argument("--strict-outline", action="store_true",
                    help="general slips in the outline (full-width numbering, repeated numbers …) are errors")
     sub = p.add_subparsers(dest="command", required=True)

@@ -1,33 +1,65 @@
-"""Shared fixtures: the real site is built once per session (snippets cached in .cache/ like a normal build)."""
+"""Shared fixtures. The real site is built once per session and everything reuses it (its Atlas, its pages, its PDF
+and the PDF's text). Tests write nothing into the checkout: the cache `make site` left in `.cache/` is copied into
+a temporary folder first, so a test run after `make site` reruns no snippet and lays out no PDF again."""
 
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 
-from generator.atlas import Sources, load_atlas
+from generator.atlas import Sources
 from generator.site.build import BuildOptions, build
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def options(site_dir: Path, **kw) -> BuildOptions:
-    return BuildOptions(site_dir=site_dir, cache_dir=ROOT / ".cache", jobs=os.cpu_count() or 2,
-                        require_services=bool(os.environ.get("ATLAS_REQUIRE_SERVICES")), **kw)
+@pytest.fixture(scope="session")
+def cache_dir(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("cache") / "cache"
+    if (ROOT / ".cache").is_dir():
+        shutil.copytree(ROOT / ".cache", folder)
+    else:
+        folder.mkdir()
+    return folder
 
 
 @pytest.fixture(scope="session")
-def atlas():
-    return load_atlas(Sources.default(ROOT))
+def options(cache_dir):
+    def make(site_dir: Path, **kw) -> BuildOptions:
+        return BuildOptions(site_dir=site_dir, cache_dir=cache_dir, jobs=os.cpu_count() or 2,
+                            require_services=bool(os.environ.get("ATLAS_REQUIRE_SERVICES")), **kw)
+    return make
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory) -> Path:
+def built(tmp_path_factory, options):
+    """The real site, built once: (site folder, the Atlas it was built from, with snippet results)."""
     site_dir = tmp_path_factory.mktemp("real") / "site"
-    build(Sources.default(ROOT), options(site_dir))
-    return site_dir
+    atlas = build(Sources.default(ROOT), options(site_dir))
+    return site_dir, atlas
+
+
+@pytest.fixture(scope="session")
+def site(built) -> Path:
+    return built[0]
+
+
+@pytest.fixture(scope="session")
+def atlas(built):
+    return built[1]
+
+
+@pytest.fixture(scope="session")
+def guide_text(site) -> str:
+    """The whole guide's text in content order (`-raw`: a table-like output line stays one line), extracted once."""
+    if not shutil.which("pdftotext"):
+        pytest.skip("poppler-utils is not installed")
+    return subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(site / "study-guide.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
 
 
 @pytest.fixture

@@ -3,38 +3,53 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
+from dataclasses import dataclass
 
-from .conftest import ROOT
+import pytest
+
+from generator.cli import main
+
 from .test_pdf import bookmarks
 
 
-def atlas(*args: str, cwd=ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=300)
+@dataclass
+class Run:
+    returncode: int
+    stdout: str
+    stderr: str
 
 
-def test_check_accounts_for_every_line():
+@pytest.fixture
+def atlas(capsys, cache_dir):
+    """`atlas ARGS…` in this process, through `main(argv)`, with the session's copy of the cache."""
+    def run(*args: str) -> Run:
+        code = main(["--cache-dir", str(cache_dir), *args])
+        out = capsys.readouterr()
+        return Run(code, out.out, out.err)
+    return run
+
+
+def test_check_accounts_for_every_line(atlas):
     out = atlas("check", "--lines")
     assert out.returncode == 0, out.stderr
     assert "units 9, chapters 28, topics 100, points 519" in out.stdout
-    assert "lines: parsed 651, corrected 31, skipped 5" in out.stdout
-    assert "   80  corrected topic 1.2.2  (corrected to '1.2.2 结构型设计模式'" in out.stdout
-    assert "   34  skipped   nothing  (过渡性的个人叙述" in out.stdout
+    assert "lines: parsed 651, corrected 25, auto-corrected 6, skipped 5" in out.stdout
+    assert "   80  corrected      topic 1.2.2  (corrected to '1.2.2 结构型设计模式'" in out.stdout
+    assert "  614  auto-corrected chapter 9.1  (corrected to '9.1 互联网并发云盘'" in out.stdout
+    assert "   34  skipped        nothing  (过渡性的个人叙述" in out.stdout
     assert "point 1 of topic 7.1.0" in out.stdout and "no list marker" in out.stdout
     rows = [line for line in out.stdout.split("\n") if line[:1].isdigit() and "points" not in line]
     assert any(line.startswith("1.1.1 ") and line.endswith("complete") for line in rows)
 
 
-def test_check_can_require_full_coverage(mini):
+def test_check_can_require_full_coverage(atlas, mini):
     out = atlas("--syllabus", str(mini), "check", "--require-units", "1")
     assert out.returncode == 1
     assert "topic 1.1.1 is not complete: no content file" in out.stderr
     assert f"{mini}:3:" in out.stderr
 
 
-def test_path_orders_prerequisites_and_sums_hours():
+def test_path_orders_prerequisites_and_sums_hours(atlas):
     out = atlas("path", "4.1.2")
     assert out.returncode == 0, out.stderr
     lines = out.stdout.strip().split("\n")
@@ -43,7 +58,7 @@ def test_path_orders_prerequisites_and_sums_hours():
     assert lines[-1].startswith(f"total: {len(ids)} topics")
 
 
-def test_search_chinese_english_pinyin():
+def test_search_chinese_english_pinyin(atlas):
     assert atlas("search", "红黑树").stdout.split()[0] == "1.1.2"
     assert atlas("search", "黑树").stdout.split()[0] == "1.1.2"
     assert atlas("search", "hhs").stdout.split()[0] == "1.1.2"
@@ -54,7 +69,7 @@ def test_search_chinese_english_pinyin():
     assert missing.returncode == 1 and "no match" in missing.stderr
 
 
-def test_export(tmp_path):
+def test_export(atlas, tmp_path):
     out = atlas("export", "--out", str(tmp_path))
     assert out.returncode == 0, out.stderr
     data = json.loads((tmp_path / "atlas.json").read_text(encoding="utf-8"))
@@ -63,12 +78,12 @@ def test_export(tmp_path):
     assert "<svg" in (tmp_path / "atlas-map.svg").read_text(encoding="utf-8")
 
 
-def test_errors_name_file_and_line_and_exit_non_zero(tmp_path):
+def test_errors_name_file_and_line_and_exit_non_zero(atlas, tmp_path):
     bad = tmp_path / "syllabus.txt"
     bad.write_text("1 A\n1.1 B\n1.1.2 C\n", encoding="utf-8")
     out = atlas("--syllabus", str(bad), "check")
     assert out.returncode == 1
-    assert out.stderr.strip() == f"error: {bad}:3: topic 1.1.2 is out of order: expected 1.1.1"
+    assert out.stderr.startswith(f"error: {bad}:3: topic 1.1.2 is out of order: expected 1.1.1\n  3 | 1.1.2 C\n")
     bad.write_bytes(b"1 A\n\xff\n")
     out = atlas("--syllabus", str(bad), "build", "--site-dir", str(tmp_path / "site"))
     assert out.returncode == 1 and f"{bad}:2: not valid UTF-8" in out.stderr
@@ -81,17 +96,23 @@ def test_errors_name_file_and_line_and_exit_non_zero(tmp_path):
     assert out.returncode == 1 and "prerequisites.yaml:2: unknown topic 2.2.2" in out.stderr
 
 
-def test_units_one_to_four_and_the_preface_are_fully_covered():
+def test_units_one_to_four_and_the_preface_are_fully_covered(atlas):
     out = atlas("check", "--require-units", "1,2,3,4", "--require-preface")
     assert out.returncode == 0, out.stderr
     assert "preface mysql: items 6/6, entries 6/6  complete" in out.stdout
     assert "preface redis: items 5/5, entries 10/10  complete" in out.stdout
 
 
-def test_pdf_for_one_goal_holds_its_path_in_learning_order(tmp_path):
+def test_pdf_for_one_goal_holds_its_path_in_learning_order(atlas, tmp_path):
     out = atlas("pdf", "--to", "1.1.2", "--skip-snippets", "--out", str(tmp_path / "g.pdf"))
     assert out.returncode == 0, out.stderr
     titles = [title for _, title in bookmarks(tmp_path / "g.pdf")]
     assert titles == ["1.1.1 面试必聊的排序与KMP", "1.1.2 随处可见的红黑树"]
     bad = atlas("pdf", "--track", "nope", "--out", str(tmp_path / "x.pdf"))
-    assert bad.returncode == 1 and "no track 'nope'" in bad.stderr and not (tmp_path / "x.pdf").exists()
+    assert bad.returncode == 2 and "no track 'nope'" in bad.stderr and not (tmp_path / "x.pdf").exists()
+
+
+def test_a_bad_argument_is_a_usage_error_not_a_data_error(atlas):
+    out = atlas("path", "9.9.9")
+    assert out.returncode == 2 and out.stderr.strip() == "atlas: no topic 9.9.9 in data/syllabus.txt"
+    assert "error:" not in out.stderr

@@ -8,7 +8,7 @@ from generator.atlas import Sources
 from generator.site.build import build
 
 from .browser import browser, remote, serve
-from .conftest import ROOT, options
+from .conftest import ROOT
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +90,7 @@ def test_units_can_be_hidden(chromium, site, atlas):
     page.close()
 
 
-def test_hostile_titles_show_as_text(chromium, mini, tmp_path):
+def test_hostile_titles_show_as_text(chromium, mini, tmp_path, options):
     mini.write_text("1 <b>unit</b>\n1.1 章\n1.1.1 <img src=x onerror=alert(1)>\n- 点\n1.1.2 后续\n- 点\n",
                     encoding="utf-8")
     (mini.parent / "graph").mkdir()

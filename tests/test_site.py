@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import html as html_lib
+import os
 import re
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -12,10 +15,11 @@ import pytest
 
 from generator.atlas import Sources
 from generator.ground.model import AtlasError
-from generator.inputs.snippets import run_all
 from generator.site.build import build
+from generator.site.serve import refresh
 
-from .conftest import ROOT, options
+from .conftest import ROOT
+from .test_outline import SLIPS
 
 
 class Links(HTMLParser):
@@ -90,7 +94,7 @@ def test_topic_page_anatomy(site, atlas):
 
 def test_pages_carry_the_real_snippet_output(site, atlas):
     """The first output line of every snippet that ran is printed on its topic page."""
-    results = load_build_results(atlas)
+    results = {k: r for k, r in atlas.results.items() if r.status == "ok"}
     assert results, "the session build ran no snippet"
     for key, result in results.items():
         topic_id = key.split("/")[0]
@@ -98,13 +102,6 @@ def test_pages_carry_the_real_snippet_output(site, atlas):
             encoding="utf-8")))
         first = next((line for line in result.stdout.split("\n") if line.strip()), "")
         assert first.strip() in text, (key, first)
-
-
-def load_build_results(atlas):
-    """Results the session build cached for each snippet (ok results are cached by content hash)."""
-    specs = [s for specs in atlas.snippets.values() for s in specs]
-    return {k: r for k, r in run_all(specs, ROOT / ".cache" / "snippets", {},
-                                     lambda needs: ({}, ["-"] if needs else []), 1).items() if r.status == "ok"}
 
 
 def test_home_counts_and_tracks(site, atlas):
@@ -115,19 +112,27 @@ def test_home_counts_and_tracks(site, atlas):
         assert track.title in tracks
 
 
-def test_same_input_gives_identical_pages(site, tmp_path):
-    again = tmp_path / "again"
-    build(Sources.default(ROOT), options(again))
-    first = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.suffix in (".html", ".json", ".js",
-                                                                                           ".svg", ".graphml")}
-    second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.suffix in (".html", ".json",
-                                                                                              ".js", ".svg",
-                                                                                              ".graphml")}
+def test_render_writes_the_project_mkdocs_builds_as_it_is_and_the_same_input_gives_the_same_site(
+        site, cache_dir, tmp_path):
+    """`atlas render` in another process with another hash seed, then plain `mkdocs build`: the very same site."""
+    project = tmp_path / "project"
+    env = {**os.environ, "PYTHONHASHSEED": "12345", "NO_MKDOCS_2_WARNING": "1"}
+    rendered = subprocess.run([sys.executable, "-m", "generator", "--cache-dir", str(cache_dir), "render", "--out",
+                               str(project)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert rendered.returncode == 0, rendered.stderr
+    assert (project / "mkdocs.yml").is_file() and (project / "docs" / "topics" / "1.1.2.md").is_file()
+    assert (project / "docs" / "study-guide.pdf").is_file()
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(project / "mkdocs.yml")], env=env,
+                   check=True, capture_output=True, timeout=600)
+    again = project / "site"
+    kinds = (".html", ".json", ".js", ".svg", ".graphml", ".pdf")
+    first = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.suffix in kinds}
+    second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.suffix in kinds}
     assert first.keys() == second.keys()
     assert [k for k in first if first[k] != second[k]] == []
 
 
-def test_any_syllabus_builds_and_says_what_is_missing(mini, tmp_path):
+def test_any_syllabus_builds_and_says_what_is_missing(mini, tmp_path, options):
     site = tmp_path / "site"
     build(Sources.for_syllabus(ROOT, mini), options(site))
     page = (site / "topics" / "1.1.1.html").read_text(encoding="utf-8")
@@ -136,7 +141,7 @@ def test_any_syllabus_builds_and_says_what_is_missing(mini, tmp_path):
     assert "还没有定义学习路线" in (site / "tracks.html").read_text(encoding="utf-8")
 
 
-def test_hostile_titles_are_escaped(mini, tmp_path):
+def test_hostile_titles_are_escaped(mini, tmp_path, options):
     mini.write_text("1 <script>alert(1)</script>\n1.1 *bold* [x](javascript:alert(1))\n"
                     "1.1.1 <img src=x onerror=alert(1)>\n- `code` & <b>b</b> $x$\n", encoding="utf-8")
     site = tmp_path / "site"
@@ -149,7 +154,7 @@ def test_hostile_titles_are_escaped(mini, tmp_path):
     assert "&lt;img src" in topic and "<img src=x onerror=alert(1)>" in html_lib.unescape(topic)
 
 
-def test_failing_snippet_fails_the_build_and_keeps_the_old_site(mini, tmp_path):
+def test_failing_snippet_fails_the_build_and_keeps_the_old_site(mini, tmp_path, options):
     folder = mini.parent / "snippets" / "1.1.1"
     folder.mkdir(parents=True)
     (folder / "broken.py").write_text("# caption: 坏的\nimport sys\nsys.exit('the invariant broke')\n",
@@ -162,3 +167,33 @@ def test_failing_snippet_fails_the_build_and_keeps_the_old_site(mini, tmp_path):
     assert "broken.py of topic 1.1.1" in str(err.value) and "the invariant broke" in str(err.value)
     assert (site / "index.html").read_text(encoding="utf-8") == "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mini", "site"]  # no temporary folder left
+
+
+def test_an_outline_with_the_usual_slips_builds_with_no_errata_file(tmp_path, options):
+    """Another curriculum as a new user would bring it: a preamble, `3。1`, a repeated id, `- 一 …` points, a chapter
+    with points directly under it. No errata, no code change: it builds, and every fix is shown."""
+    folder = tmp_path / "other"
+    folder.mkdir()
+    (folder / "syllabus.txt").write_text(SLIPS, encoding="utf-8")
+    site = tmp_path / "site"
+    build(Sources.for_syllabus(ROOT, folder / "syllabus.txt"), options(site, pdf=False))
+    errata = html_lib.unescape((site / "errata.html").read_text(encoding="utf-8"))
+    assert "自动更正" in errata and "1.1.2 堆" in errata and "1.1.3 堆" in errata and "1。2 架构" in errata
+    assert "前言：这是我整理的大纲" in errata  # the preamble, listed as not used
+    topic = html_lib.unescape((site / "topics" / "1.1.3.html").read_text(encoding="utf-8"))
+    assert "小顶堆" in topic and "1.1.2 堆" in topic  # the page shows the fix of its own heading
+    assert (site / "topics" / "1.2.0.html").is_file()
+
+
+def test_live_preview_rewrites_only_the_pages_an_edit_changes(mini, tmp_path, options):
+    """`atlas serve` keeps a rendered project and, after an edit, rewrites only files whose bytes changed."""
+    sources = Sources.for_syllabus(ROOT, mini)
+    opts = options(tmp_path / "unused", pdf=False)
+    project = tmp_path / "project"
+    first = refresh(sources, opts, project)
+    assert "mkdocs.yml" in first and "docs/topics/1.1.2.md" in first and "docs/index.md" in first
+    assert refresh(sources, opts, project) == []  # nothing changed, nothing written
+    mini.write_text(mini.read_text(encoding="utf-8").replace("- 栈\n", "- 栈与单调栈\n"), encoding="utf-8")
+    changed = refresh(sources, opts, project)
+    assert "docs/topics/1.1.2.md" in changed and "docs/topics/1.1.1.md" not in changed
+    assert "单调栈" in (project / "docs" / "topics" / "1.1.2.md").read_text(encoding="utf-8")

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 
 import pytest
 
 from generator.ground.model import AtlasError
 from generator.inputs.snippets import failure_message, parse_snippet, run_all, run_hint, run_one
+
+from .conftest import ROOT
 
 ENV = dict(os.environ)
 
@@ -121,3 +124,36 @@ def test_cpp_snippet_links_the_libraries_it_names():
     missing = run_all([spec("// caption: c\n// libs: no-such-lib\nint main(void){return 0;}\n", "m.c")], None,
                       ENV, no_needs, 1)["9.9.9/m.c"]
     assert missing.status == "skipped" and "no-such-lib" in missing.note
+
+
+# Snippets stay single files a reader can run alone, so the helpers they share are copied. Each copy of a shared helper
+# must be the same text, or a fix made in one would not reach the others.
+SHARED = {"the RESP client (class Redis)": (r"^class Redis\b", "redis"),
+          "the MariaDB connection (def connect)": (r"^def connect\(", "mariadb")}
+
+
+def top_level_block(text: str, start: str) -> str | None:
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if re.match(start, line):
+            j = i + 1
+            while j < len(lines) and (lines[j][:1] in (" ", "\t") or not lines[j].strip()):
+                j += 1
+            return "\n".join(lines[i:j]).rstrip()
+    return None
+
+
+@pytest.mark.parametrize("helper", sorted(SHARED))
+def test_copies_of_a_shared_helper_are_identical(helper):
+    start, need = SHARED[helper]
+    copies = {}
+    for path in sorted((ROOT / "data" / "snippets").glob("*/*.py")):
+        text = path.read_text(encoding="utf-8")
+        block = top_level_block(text, start)
+        header = "\n".join(line for line in text.split("\n") if line.startswith("# needs:"))
+        if block and need in header:
+            copies[str(path.relative_to(ROOT))] = block
+    assert len(copies) >= 2, copies.keys()
+    first = next(iter(copies.values()))
+    differing = [p for p, b in copies.items() if b != first]
+    assert not differing, f"{helper} differs from {next(iter(copies))} in: {differing}"

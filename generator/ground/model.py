@@ -231,6 +231,19 @@ class PrefaceLink:
 
 
 @dataclass(frozen=True)
+class SiteInfo:
+    """What the site says about itself (data/site.yaml): the generator holds no words of any one curriculum."""
+
+    title: str = "知识图谱"
+    title_en: str = "Atlas"
+    tagline_en: str = "a prerequisite map of a syllabus"
+    description: str = "由大纲生成的知识图谱：前置关系、可运行代码、面试题与参考资料"
+    introduction: str = "把一份大纲整理成前置关系清楚的知识图谱：每个主题有讲解、能直接运行的代码、面试题和参考资料。"
+    track_examples: str = ""
+    copyright: str = ""
+
+
+@dataclass(frozen=True)
 class GraphSpec:
     prerequisites: tuple[PrerequisiteSpec, ...] = ()
     concepts: tuple[Concept, ...] = ()

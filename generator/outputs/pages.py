@@ -52,7 +52,7 @@ def render_pages(atlas: Atlas, render_dot: Callable[..., str], extras: Extras) -
     def body(content, section) -> str:
         return embed_diagrams(section.body, content.path, section.line + 1, render_dot)
 
-    common = {"downloads": extras.downloads}
+    common = {"downloads": extras.downloads, "site": atlas.site, "topics_dir": atlas.topics_dir}
     preface_links = {(lk.section, lk.item): lk.topics for lk in atlas.spec.preface_links}
     for unit in atlas.outline.units:
         for chapter in unit.chapters:

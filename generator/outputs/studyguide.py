@@ -24,7 +24,6 @@ from ..views.diagrams import embed_diagrams
 from ..views.maps import neighbourhood_dot, whole_map_dot
 from .tex import math_html
 
-TITLE = "后台开发知识图谱"
 DIAGRAM_SCALE = 0.75  # Graphviz draws at 14 pt by default; in print that is larger than the 9.5 pt text around it
 
 # The site's Markdown dialect is read from mkdocs.yml by the caller; these are the print changes to it.
@@ -107,7 +106,7 @@ def _selected(atlas: Atlas, topic_ids: Iterable[str] | None) -> list[str]:
 
 
 def guide_html(atlas: Atlas, render_dot: Callable[..., str], *, dialect: tuple[list[str], dict],
-               topic_ids: Iterable[str] | None = None, title: str = TITLE, goal: str | None = None) -> str:
+               topic_ids: Iterable[str] | None = None, title: str | None = None, goal: str | None = None) -> str:
     """The whole guide as one HTML document for WeasyPrint. Pure and deterministic: no dates, sorted data.
 
     `topic_ids` picks topics in the order given (a learning path); `goal` names what that path leads to
@@ -137,8 +136,8 @@ def guide_html(atlas: Atlas, render_dot: Callable[..., str], *, dialect: tuple[l
             units.append({"unit": unit, "chapters": chapters, "topic_ids": ids, "hours": path_hours(atlas.graph, ids),
                           "unwritten": sum(1 for t in ids if t not in atlas.contents)})
     return env.get_template("studyguide.html.j2").render(
-        title=title, css=_css(env), units=units, steps=[topics[t] for t in order], path=path,
-        whole_map=Markup(whole), counts=_counts(atlas, order), inputs=_inputs(atlas, order))
+        site=atlas.site, title=title or atlas.site.title, css=_css(env), units=units, steps=[topics[t] for t in order],
+        path=path, whole_map=Markup(whole), counts=_counts(atlas, order), inputs=_inputs(atlas, order))
 
 
 def _topic(atlas: Atlas, topic: Topic, convert: _Converter, render_dot: Callable[..., str],

@@ -39,7 +39,10 @@ def markdown_extensions(root: Path) -> tuple[list[str], dict]:
 def project_config(root: Path, atlas: Atlas, guides: list, search_terms: Path | None) -> str:
     """mkdocs.yml for a rendered project: the base config plus the generated nav, with docs/ beside it."""
     config = base_config(root)
-    config.update(docs_dir="docs", site_dir="site", nav=nav(atlas, guides))
+    config.update(site_name=f"{atlas.site.title} {atlas.site.title_en}", site_description=atlas.site.description,
+                  docs_dir="docs", site_dir="site", nav=nav(atlas, guides))
+    if atlas.site.copyright:
+        config["copyright"] = atlas.site.copyright
     if search_terms:  # a jieba user dictionary: domain words the segmenter must keep whole (红黑树, 时间轮)
         for plugin in config.get("plugins", []):
             if isinstance(plugin, dict) and "search" in plugin:

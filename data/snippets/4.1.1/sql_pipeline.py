@@ -13,7 +13,8 @@ USER = "atlas_flow_411"
 HOSTS = ("%", "localhost")
 
 
-def connect(user=None, password=None):
+def connect(user=None, password=None, **options):
+    """A connection to the private MariaDB the build started (ATLAS_MYSQL_*), as root unless told otherwise."""
     return pymysql.connect(
         host=os.environ.get("ATLAS_MYSQL_HOST", "127.0.0.1"),
         port=int(os.environ.get("ATLAS_MYSQL_PORT", "3306")),
@@ -21,6 +22,7 @@ def connect(user=None, password=None):
         password=password if password is not None else os.environ.get("ATLAS_MYSQL_PASSWORD", ""),
         database=os.environ.get("ATLAS_MYSQL_DATABASE", "atlas"),
         autocommit=True,
+        **options,
     )
 
 
