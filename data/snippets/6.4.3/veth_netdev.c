@@ -1,4 +1,4 @@
-// caption: 两个自建网络命名空间之间连一对 veth（两个 net_device 互为对端）：发 1000 个 UDP 数据报，发送端 tx 计数、接收端 rx 计数和 NET_RX 软中断同时增长，ethtool 读出驱动名和对端 ifindex
+// caption: 两个自建网络命名空间之间连一对 veth（两个 net_device 互为对端）：发 1000 个 UDP 数据报，发送端 tx 计数、接收端 rx 计数和 NET_RX 软中断同时增长，sysfs 的 iflink 和 ip -d 读出对端 ifindex 与链路类型 veth
 // point: 网络结构体 net_device/net_device_ops
 // timeout: 20
 // needs: root
@@ -76,9 +76,10 @@ int main(void) {
              "ip -n %s addr add 10.88.0.2/24 dev vb && ip -n %s link set vb up",
              nsa, nsb, nsa, nsb, nsa, nsa, nsb, nsb);
     CHECK(system(cmd) == 0);
-    snprintf(cmd, sizeof cmd, "ip netns exec %s ethtool -i va | head -1; "
-             "ip netns exec %s ethtool -S va | grep peer_ifindex; "
-             "ip -n %s -o link show vb | cut -d' ' -f1-2", nsa, nsa, nsb);
+    snprintf(cmd, sizeof cmd, "ip netns exec %s sh -c 'echo va: ifindex $(cat /sys/class/net/va/ifindex)"
+             " iflink $(cat /sys/class/net/va/iflink) kind $(ip -d -o link show va | grep -o veth | head -1)'; "
+             "ip netns exec %s sh -c 'echo vb: ifindex $(cat /sys/class/net/vb/ifindex)"
+             " iflink $(cat /sys/class/net/vb/iflink)'", nsa, nsb);
     fflush(stdout);
     CHECK(system(cmd) == 0);
 
