@@ -55,14 +55,15 @@ int main(void) {
     pclose(p);
     dev[strcspn(dev, "\n")] = 0;
     snprintf(name, sizeof name, "%s", strrchr(dev, '/') + 1);
-    char buf[256], lbs[32], msk[32], nr[32], rot[32];
+    char buf[256], lbs[32], msk[32], nr[32], rot[32], seg[32];
     attr("queue/scheduler", buf, sizeof buf);
     attr("queue/logical_block_size", lbs, sizeof lbs);
     attr("queue/max_sectors_kb", msk, sizeof msk);
     attr("queue/nr_requests", nr, sizeof nr);
+    attr("queue/max_segments", seg, sizeof seg);
     attr("queue/rotational", rot, sizeof rot);
-    printf("%s: scheduler \"%s\" logical_block_size %s max_sectors_kb %s nr_requests %s rotational %s\n",
-           dev, buf, lbs, msk, nr, rot);
+    printf("%s: scheduler \"%s\" logical_block_size %s max_sectors_kb %s max_segments %s nr_requests %s rotational %s\n",
+           dev, buf, lbs, msk, seg, nr, rot);
     set_attr("queue/scheduler", "mq-deadline");
     attr("queue/scheduler", buf, sizeof buf);
     printf("after echo mq-deadline > queue/scheduler: \"%s\"\n", buf);
