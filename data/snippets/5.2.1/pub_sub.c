@@ -1,11 +1,14 @@
-// caption: PUB/SUB：连接刚发起就发布的消息全部丢失（慢连接者），握手后按前缀过滤只收到订阅的主题
+// caption: PUB/SUB：订阅者的连接还没建立时发布的消息全部丢失（慢连接者），连接建好后按前缀过滤只收到订阅的主题
 // point: PUB/SUB模型原理分析
 // libs: libzmq
 // timeout: 15
+#define _GNU_SOURCE /* mkdtemp */
 #undef NDEBUG
 #include <assert.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <zmq.h>
 
 static int drain(void *sub, int *a, int *b) { /* count until 200 ms of silence */
@@ -24,22 +27,25 @@ static int drain(void *sub, int *a, int *b) { /* count until 200 ms of silence *
 
 int main(void) {
     void *ctx = zmq_ctx_new();
-    void *pub = zmq_socket(ctx, ZMQ_PUB);
-    assert(zmq_bind(pub, "tcp://127.0.0.1:*") == 0);
-    char ep[128];
-    size_t len = sizeof ep;
-    assert(zmq_getsockopt(pub, ZMQ_LAST_ENDPOINT, ep, &len) == 0);
+    char dir[] = "/tmp/zmqps.XXXXXX", ep[64], path[64];
+    assert(mkdtemp(dir));
+    snprintf(ep, sizeof ep, "ipc://%s/pub", dir);
+    snprintf(path, sizeof path, "%s/pub", dir);
     void *sub = zmq_socket(ctx, ZMQ_SUB);
-    int tmo = 200;
+    int tmo = 200, ivl = 500;
     assert(zmq_setsockopt(sub, ZMQ_RCVTIMEO, &tmo, sizeof tmo) == 0);
+    assert(zmq_setsockopt(sub, ZMQ_RECONNECT_IVL, &ivl, sizeof ivl) == 0);
     assert(zmq_setsockopt(sub, ZMQ_SUBSCRIBE, "price.", 6) == 0);
-    assert(zmq_connect(sub, ep) == 0);
+    assert(zmq_connect(sub, ep) == 0); /* nobody there yet: the attempt fails, the next one is 500 ms later */
+    zmq_poll(NULL, 0, 50);
+    void *pub = zmq_socket(ctx, ZMQ_PUB);
+    assert(zmq_bind(pub, ep) == 0);
 
-    /* 1. publish immediately: the TCP connect and the subscription are still in flight */
+    /* 1. publish now: the subscriber is not connected yet, PUB has nobody to send to */
     for (int i = 0; i < 100; i++) assert(zmq_send(pub, "price.early", 11, 0) == 11);
     int a = 0, b = 0;
     int early = drain(sub, &a, &b);
-    printf("sent 100 right after connect, subscriber got %d (slow joiner)\n", early);
+    printf("sent 100 before the subscriber's connection was up: it got %d (slow joiner)\n", early);
     assert(early < 100);
 
     /* 2. synchronise: publish probes until one arrives, then the path is up */
@@ -47,7 +53,7 @@ int main(void) {
     char buf[64];
     tmo = 10;
     assert(zmq_setsockopt(sub, ZMQ_RCVTIMEO, &tmo, sizeof tmo) == 0);
-    for (; probes < 500; probes++) {
+    for (; probes < 500; probes++) { /* up to 5 s */
         assert(zmq_send(pub, "price.probe", 11, 0) == 11);
         if (zmq_recv(sub, buf, sizeof buf, 0) >= 0) break;
     }
@@ -85,5 +91,7 @@ int main(void) {
     zmq_close(sub);
     zmq_close(pub);
     zmq_ctx_term(ctx);
+    unlink(path);
+    rmdir(dir);
     return 0;
 }

@@ -2,24 +2,15 @@
 // point: 消息丢失处理
 // libs: libzmq
 // timeout: 15
+#define _GNU_SOURCE /* mkdtemp */
 #undef NDEBUG
-#include <arpa/inet.h>
 #include <assert.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 #include <zmq.h>
-
-static int free_port(void) {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t len = sizeof a;
-    assert(bind(fd, (struct sockaddr *)&a, sizeof a) == 0 && getsockname(fd, (struct sockaddr *)&a, &len) == 0);
-    close(fd);
-    return ntohs(a.sin_port);
-}
 
 int main(void) {
     void *ctx = zmq_ctx_new();
@@ -38,9 +29,12 @@ int main(void) {
     zmq_close(r);
 
     /* 2. connect before the peer exists: the connecting side already owns a pipe and queues */
-    char ep[64];
-    snprintf(ep, sizeof ep, "tcp://127.0.0.1:%d", free_port());
-    void *keep = zmq_socket(ctx, ZMQ_PUSH), *drop = zmq_socket(ctx, ZMQ_PUSH), *imm = zmq_socket(ctx, ZMQ_PUSH);
+    char dir[] = "/tmp/zmqloss.XXXXXX", ep[64], path[64]; /* a private ipc path: nobody else can be listening */
+    assert(mkdtemp(dir));
+    snprintf(ep, sizeof ep, "ipc://%s/peer", dir);
+    snprintf(path, sizeof path, "%s/peer", dir);
+    void *ctx2 = zmq_ctx_new(); /* 'drop' lives in its own context, so zmq_ctx_term tells us when it is really gone */
+    void *keep = zmq_socket(ctx, ZMQ_PUSH), *drop = zmq_socket(ctx2, ZMQ_PUSH), *imm = zmq_socket(ctx, ZMQ_PUSH);
     assert(zmq_connect(keep, ep) == 0 && zmq_connect(drop, ep) == 0);
     assert(zmq_setsockopt(imm, ZMQ_IMMEDIATE, &one, sizeof one) == 0 && zmq_connect(imm, ep) == 0);
     for (int i = 0; i < 5; i++) {
@@ -53,7 +47,8 @@ int main(void) {
 
     /* 3. close with LINGER=0 throws the queue away; LINGER=-1 (default) would make zmq_ctx_term wait */
     assert(zmq_setsockopt(drop, ZMQ_LINGER, &zero, sizeof zero) == 0);
-    zmq_close(drop);
+    zmq_close(drop);    /* asynchronous: the reaper thread finishes the job */
+    zmq_ctx_term(ctx2); /* returns once the socket is gone; with LINGER=-1 it would wait for a peer forever */
     zmq_setsockopt(imm, ZMQ_LINGER, &zero, sizeof zero);
     zmq_close(imm);
 
@@ -71,5 +66,7 @@ int main(void) {
     zmq_close(keep);
     zmq_close(pull);
     zmq_ctx_term(ctx);
+    unlink(path);
+    rmdir(dir);
     return 0;
 }
