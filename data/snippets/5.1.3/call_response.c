@@ -18,7 +18,7 @@
 /* ---- a compact Skynet-shaped runtime (see 5.1.1 for the commented version) ---- */
 #define HARBOR 1u
 #define MAX_SVC 256
-#define NWORKER 2
+#define NWORKER 1 /* one worker keeps the trace deterministic; re-entrancy does not need parallelism */
 enum { PTYPE_TEXT = 0, PTYPE_RESPONSE = 1, PTYPE_LUA = 10 };
 typedef struct { uint32_t source; int session, type; char *data; size_t sz; } message;
 typedef struct mq { atomic_flag lock; uint32_t handle; int cap, head, tail, in_global; message *q; struct mq *next; } mq;
