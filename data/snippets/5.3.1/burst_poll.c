@@ -1,4 +1,4 @@
-// caption: 真 EAL（libdpdk 22.11）+ net_null 虚拟网卡：工作 lcore 被绑在一个 CPU 上，burst 1/8/32 每包周期数对比，空轮询时 CPU 时间≈墙钟时间而阻塞等待≈0
+// caption: 真 EAL（libdpdk 22.11）+ net_null 虚拟网卡：工作 lcore 被绑在一个 CPU 上，burst 1/8/32 每包 CPU 时间对比，空轮询时 CPU 时间≈墙钟时间而阻塞等待≈0
 // point: Burst数据包的优缺点
 // timeout: 30
 // libs: libdpdk
@@ -11,7 +11,6 @@
 #include <sys/eventfd.h>
 #include <time.h>
 #include <unistd.h>
-#include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_ethdev.h>
 #include <rte_launch.h>
@@ -22,7 +21,7 @@
 #define ROUNDS 6
 static struct rte_mempool *pool;
 static const unsigned bursts[] = {1, 8, 32};
-static double cyc_per_pkt[3];
+static double ns_per_pkt[3];
 static int worker_cpus = -1;
 
 static double ns_now(clockid_t c) {
@@ -38,18 +37,19 @@ static int worker(void *arg) {
     assert(sched_getaffinity(0, sizeof set, &set) == 0);
     worker_cpus = CPU_COUNT(&set);
     struct rte_mbuf *pk[32];
-    for (int b = 0; b < 3; b++) cyc_per_pkt[b] = 1e9;
+    for (int b = 0; b < 3; b++) ns_per_pkt[b] = 1e9;
     for (int round = 0; round < ROUNDS; round++) /* interleaved rounds, keep the best: the CPU is shared */
         for (int b = 0; b < 3; b++) {
-            uint64_t moved = 0, t0 = rte_rdtsc();
+            uint64_t moved = 0;
+            double t0 = ns_now(CLOCK_THREAD_CPUTIME_ID); /* CPU time: time spent preempted does not count */
             while (moved < NPKTS) { /* port 0 rx -> port 1 tx, like testpmd io mode */
                 uint16_t n = rte_eth_rx_burst(0, 0, pk, bursts[b]);
                 uint16_t s = rte_eth_tx_burst(1, 0, pk, n);
                 for (uint16_t i = s; i < n; i++) rte_pktmbuf_free(pk[i]);
                 moved += n;
             }
-            double c = (double)(rte_rdtsc() - t0) / (double)moved;
-            if (c < cyc_per_pkt[b]) cyc_per_pkt[b] = c;
+            double c = (ns_now(CLOCK_THREAD_CPUTIME_ID) - t0) / (double)moved;
+            if (c < ns_per_pkt[b]) ns_per_pkt[b] = c;
         }
     return 0;
 }
@@ -79,8 +79,8 @@ int main(void) {
     assert(rte_eal_wait_lcore(wl) == 0);
     printf("worker lcore %u pinned to %d CPU(s)\n", wl, worker_cpus);
     assert(worker_cpus == 1);
-    for (int b = 0; b < 3; b++) printf("burst %2u: %6.1f TSC cycles per packet\n", bursts[b], cyc_per_pkt[b]);
-    assert(cyc_per_pkt[1] * 1.3 < cyc_per_pkt[0]); /* batching amortises the per-call cost */
+    for (int b = 0; b < 3; b++) printf("burst %2u: %5.1f ns of CPU per packet\n", bursts[b], ns_per_pkt[b]);
+    assert(ns_per_pkt[1] * 1.3 < ns_per_pkt[0]); /* batching amortises the per-call cost */
     assert(rte_mempool_avail_count(pool) == 4095); /* every mbuf went back to the pool */
 
     /* Poll mode vs waiting for an event: 200 ms with nothing to receive. */
@@ -100,7 +100,7 @@ int main(void) {
     close(efd);
     printf("200 ms idle: %lu empty rx_burst polls, CPU %.0f ms; blocking poll() CPU %.2f ms\n", (unsigned long)empty,
            busy_cpu / 1e6, sleep_cpu / 1e6);
-    assert(busy_cpu > 20 * sleep_cpu + 10e6);
+    assert(busy_cpu > 1e6 && busy_cpu > 20 * sleep_cpu);
     for (uint16_t p = 0; p < 3; p++) {
         assert(rte_eth_dev_stop(p) == 0);
         rte_eth_dev_close(p);

@@ -1,4 +1,4 @@
-// caption: 真 rte_acl：五元组字段定义、1000 条带优先级的规则编译成多位 trie，2 万个包的分类结果与逐条线性匹配完全一致，并比较两者每包周期数
+// caption: 真 rte_acl：五元组字段定义、1000 条带优先级的规则编译成多位 trie，2 万个包的分类结果与逐条线性匹配完全一致，并比较两者每包 CPU 时间
 // point: DPDK ACL实现数据过滤
 // timeout: 40
 // libs: libdpdk
@@ -8,10 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <rte_acl.h>
 #include <rte_byteorder.h>
-#include <rte_cycles.h>
 #include <rte_eal.h>
 
 #define NRULES 1000
@@ -34,6 +34,12 @@ static struct rule5 rules[NRULES];
 static struct tuple pkts[NPKTS];
 static uint64_t rnd = 0x9e3779b97f4a7c15ull;
 static uint32_t next_rand(void) { return rnd ^= rnd << 13, rnd ^= rnd >> 7, rnd ^= rnd << 17, (uint32_t)rnd; }
+
+static double cpu_ns(void) { /* thread CPU time: time spent preempted by other jobs does not count */
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
 
 static int field_match(const struct rule5 *r, const struct tuple *t) { /* host-order view of one packet */
     uint32_t s = rte_be_to_cpu_32(t->src), d = rte_be_to_cpu_32(t->dst);
@@ -75,9 +81,9 @@ int main(void) {
     assert(ctx && rte_acl_add_rules(ctx, (struct rte_acl_rule *)rules, NRULES) == 0);
     struct rte_acl_config cfg = {.num_categories = 1, .num_fields = 5};
     memcpy(cfg.defs, defs, sizeof defs);
-    uint64_t t0 = rte_rdtsc();
+    double t0 = cpu_ns();
     assert(rte_acl_build(ctx, &cfg) == 0); /* compiles the rules into a multi-bit trie */
-    printf("built %d rules in %.1f M cycles\n", NRULES, (rte_rdtsc() - t0) / 1e6);
+    printf("built %d rules in %.0f ms of CPU\n", NRULES, (cpu_ns() - t0) / 1e6);
 
     const uint8_t *data[NPKTS];
     uint32_t res[NPKTS];
@@ -91,19 +97,19 @@ int main(void) {
         pkts[i].dport = rte_cpu_to_be_16(aim ? r->field[4].value.u16 : next_rand() % 65536);
         data[i] = (const uint8_t *)&pkts[i];
     }
-    t0 = rte_rdtsc();
+    t0 = cpu_ns();
     assert(rte_acl_classify(ctx, data, res, NPKTS, 1) == 0);
-    double acl_c = (double)(rte_rdtsc() - t0) / NPKTS;
+    double acl_c = (cpu_ns() - t0) / NPKTS;
     int matched = 0;
-    t0 = rte_rdtsc();
+    t0 = cpu_ns();
     for (int i = 0; i < NPKTS; i++) {
         uint32_t want = linear(&pkts[i]);
         assert(res[i] == want); /* 0 means no rule matched */
         matched += want != 0;
     }
-    double lin_c = (double)(rte_rdtsc() - t0) / NPKTS;
+    double lin_c = (cpu_ns() - t0) / NPKTS;
     printf("%d packets: %d matched a rule, rte_acl == linear scan for every packet\n", NPKTS, matched);
-    printf("cycles per packet: rte_acl %.0f, linear scan of %d rules %.0f\n", acl_c, NRULES, lin_c);
+    printf("ns of CPU per packet: rte_acl %.0f, linear scan of %d rules %.0f\n", acl_c, NRULES, lin_c);
     assert(matched > NPKTS / 4 && acl_c * 5 < lin_c);
     rte_acl_free(ctx);
     rte_eal_cleanup();
