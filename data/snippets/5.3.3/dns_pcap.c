@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_ethdev.h>
 #include <rte_hash.h>
@@ -168,8 +169,9 @@ int main(void) {
     assert(q_in && q_out && rte_eal_remote_launch(worker, NULL, 1) == 0);
 
     struct rte_mbuf *pk[32];
-    unsigned rx = 0, tx = 0, idle = 0;
-    while (idle < 1000000) { /* main lcore: rx into q_in, q_out out to tx */
+    unsigned rx = 0, tx = 0;
+    uint64_t deadline = rte_get_timer_cycles() + 10 * rte_get_timer_hz(); /* bounded: 10 s at most */
+    while (rte_get_timer_cycles() < deadline) { /* main lcore: rx into q_in, q_out out to tx */
         unsigned n = rx <= NQ ? rte_eth_rx_burst(0, 0, pk, 32) : 0;
         while (n && rte_ring_sp_enqueue_bulk(q_in, (void **)pk, n, NULL) == 0) rte_pause();
         rx += n;
@@ -177,9 +179,9 @@ int main(void) {
         unsigned m = rte_ring_sc_dequeue_burst(q_out, (void **)pk, 32, NULL), s = 0;
         while (s < m) s += rte_eth_tx_burst(0, 0, pk + s, m - s);
         tx += m;
-        idle = n || m ? 0 : idle + 1;
         if (__atomic_load_n(&worker_done, __ATOMIC_ACQUIRE) && rte_ring_empty(q_out)) break;
     }
+    __atomic_store_n(&rx_finished, 1, __ATOMIC_RELEASE); /* even after a timeout, let the worker return */
     assert(rte_eal_wait_lcore(1) == 0);
     printf("main lcore: %u frames from in.pcap, %u answers to out.pcap\n", rx, tx);
     assert(rte_eth_dev_stop(0) == 0);
