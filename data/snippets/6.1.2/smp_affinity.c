@@ -1,6 +1,6 @@
 // caption: CPU 亲和性：两个死循环挤在 CPU 0 上只得到一个核的时间，分到 CPU 0 和 CPU 1 上得到约两个核；不绑核时看迁移次数
 // point: smp多核调度
-// timeout: 30
+// timeout: 45
 #define _GNU_SOURCE
 #undef NDEBUG
 #include <assert.h>
@@ -66,7 +66,7 @@ static double run(int cpu_a, int cpu_b, const char *label) {
 int main(void) {
     assert(sysconf(_SC_NPROCESSORS_ONLN) >= 2);
     double same = 0, spread = 0, free_ = 0;
-    for (int r = 0; r < 4; r++) {            /* another job may hog a core for a while: retry */
+    for (int r = 0; r < 8; r++) {            /* another job may hog a core for a while: retry */
         same = run(0, 0, "both pinned to CPU 0");
         spread = run(0, 1, "CPU 0 and CPU 1");
         free_ = run(-1, -1, "not pinned");
