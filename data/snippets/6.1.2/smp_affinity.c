@@ -1,6 +1,6 @@
 // caption: CPU 亲和性：两个死循环挤在 CPU 0 上只得到一个核的时间，分到 CPU 0 和 CPU 1 上得到约两个核；不绑核时看迁移次数
 // point: smp多核调度
-// timeout: 45
+// timeout: 40
 #define _GNU_SOURCE
 #undef NDEBUG
 #include <assert.h>
@@ -66,7 +66,7 @@ int main(void) {
     double same = 0, spread = 0, free_ = 0;
     long long m[3];
     int r;
-    for (r = 1; r <= 8; r++) {               /* another job may hog a core for a while: retry */
+    for (r = 1; r <= 6; r++) {               /* another job may hog a core for a while: retry */
         same = run(0, 0, &m[0]);
         spread = run(0, 1, &m[1]);
         free_ = run(-1, -1, &m[2]);
@@ -77,7 +77,7 @@ int main(void) {
     for (int i = 0; i < 3; i++)
         printf("%-22s cpu %5.0f ms in 800 ms wall (%.2f cores), migrations %lld\n",
                label[i], ms[i], ms[i] / 800, m[i]);
-    printf("(round %d of at most 8)\n", r > 8 ? 8 : r);
+    printf("(round %d of at most 6)\n", r > 6 ? 6 : r);
     assert(same < 1.15 * 800);               /* one core cannot give more than 800 ms */
     assert(spread > 1.3 * same);             /* two cores give close to twice as much */
     assert(free_ > 1.3 * same);              /* the load balancer spreads them by itself */
