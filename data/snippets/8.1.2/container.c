@@ -100,11 +100,12 @@ int main(void) {
     snprintf(p, sizeof p, "%s/layer2/etc/os-release", base); put(p, "atlas layer2\n");     /* upper layer wins */
     int msqid = msgget(IPC_PRIVATE, 0600);                                 /* a host IPC object */
     assert(msqid >= 0);
-    snprintf(cg, sizeof cg, "/sys/fs/cgroup/memory/atlas-box-%d", getpid());
+    int v1 = access("/sys/fs/cgroup/memory/memory.limit_in_bytes", F_OK) == 0; /* this machine: cgroup v1 */
+    snprintf(cg, sizeof cg, v1 ? "/sys/fs/cgroup/memory/atlas-box-%d" : "/sys/fs/cgroup/atlas-box-%d", getpid());
     assert(mkdir(cg, 0755) == 0);
-    snprintf(p, sizeof p, "%s/memory.limit_in_bytes", cg); put(p, "33554432");
-    snprintf(p, sizeof p, "%s/memory.memsw.limit_in_bytes", cg);
-    if (access(p, W_OK) == 0) put(p, "33554432");                          /* no swap escape either */
+    snprintf(p, sizeof p, "%s/%s", cg, v1 ? "memory.limit_in_bytes" : "memory.max"); put(p, "33554432");
+    snprintf(p, sizeof p, "%s/%s", cg, v1 ? "memory.memsw.limit_in_bytes" : "memory.swap.max");
+    if (access(p, W_OK) == 0) put(p, v1 ? "33554432" : "0");             /* no swap escape either */
     int go[2];
     assert(pipe(go) == 0);
     pid_t rt = fork();                                                      /* the "runtime" process */
@@ -124,7 +125,8 @@ int main(void) {
     assert(write(go[1], "g", 1) == 1);
     int st;
     waitpid(rt, &st, 0);
-    long ooms = get("memory.oom_control", "\noom_kill"), maxu = get("memory.max_usage_in_bytes", NULL);
+    long ooms = get(v1 ? "memory.oom_control" : "memory.events", "\noom_kill");
+    long maxu = v1 ? get("memory.max_usage_in_bytes", NULL) : 0;        /* v2 has memory.peak only on newer kernels */
     printf("host: box exited %d; cgroup oom_kill %ld, max usage %ld KiB (limit 32768 KiB)\n",
            WEXITSTATUS(st), ooms, maxu >> 10);
     snprintf(p, sizeof p, "%s/upper/written-in-container", base);
