@@ -57,7 +57,7 @@ class Node:                                        # the node agent (tarsnode's 
         self.version = v
         return "ok"
     def health(self):
-        for _ in range(40):                        # up to 2 s for the new process to listen
+        for _ in range(100):                       # up to 5 s for the new process to listen
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as c:
                     c.sendall(b"ping")

@@ -70,7 +70,7 @@ def serve(dispatch):
     threading.Thread(target=srv.serve_forever, daemon=True).start()
     return srv
 
-TTL, OBJ = 0.5, "Atlas.HelloServer.HelloObj"
+TTL, OBJ = 1.0, "Atlas.HelloServer.HelloObj"
 nodes = {}                                                 # registry state: "host:port" -> (set, last heartbeat)
 def registry(func, arg):
     if func == "keepAlive":                                # arg "ep|set"
@@ -107,7 +107,7 @@ class Proxy:                                               # client side: route,
                 continue
             host, port = ep.split(":")
             try:
-                r = call((host, int(port)), OBJ, "hello", arg, 0.2, self.rr)
+                r = call((host, int(port)), OBJ, "hello", arg, 0.4, self.rr)
                 self.timeouts[ep] = 0
                 return r
             except socket.timeout:
@@ -118,7 +118,7 @@ class Proxy:                                               # client side: route,
         raise RuntimeError("no endpoint answered")
 
 servers = {n: start_node(n, g, d) for n, g, d in
-           (("A", "sz", 0), ("B", "sz", 0), ("C", "sz", 0.6), ("D", "sh", 0))}
+           (("A", "sz", 0), ("B", "sz", 0), ("C", "sz", 1.5), ("D", "sh", 0))}
 names = {ep: n for n, (_, ep) in servers.items()}
 time.sleep(0.3)
 sz = Proxy("sz")
@@ -129,7 +129,7 @@ print("set sh, 3 calls served by:", "".join(Proxy("sh").invoke("x").split()[-1] 
 srv_b, ep_b = servers["B"]
 srv_b.alive = False                                        # B dies: heartbeats stop
 srv_b.shutdown(); srv_b.server_close()
-time.sleep(TTL + 0.2)
+time.sleep(TTL + 0.3)
 listed = call(REG, "tars.tarsregistry.QueryObj", "findObjectById", f"{OBJ}|sz", 1.0).split(",")
 print("registry after B stopped heartbeating:", sorted(names[e] for e in listed))
 assert ep_b not in listed
