@@ -1,5 +1,5 @@
 # caption: CRUD 与高级查询：JOIN、GROUP BY/HAVING、子查询、窗口函数、CTE，在真实 MariaDB 上逐条断言结果
-# point: SQL CURD与高级查询
+# point: SQL CRUD与高级查询
 # timeout: 20
 # needs: mariadb
 import os

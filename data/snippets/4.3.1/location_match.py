@@ -1,148 +1,149 @@
-# caption: 把一段 nginx 配置解析成树，按 nginx 规则（= 精确、^~ 最长前缀、正则按顺序、最后最长前缀）选 location，并算出 root/alias 与 proxy_pass 改写后的路径
+# caption: 在真实 Nginx 上验证 location 匹配顺序（= 精确、^~ 最长前缀、~/~* 正则按书写顺序、最后最长前缀），并用真实文件和一个小后端看 root 与 alias、try_files、expires、proxy_pass 带不带 URI 的改写
 # point: Nginx静态文件的配置
+# timeout: 40
+# needs: nginx
+import http.server
+import os
 import re
+import signal
+import socket
+import subprocess
+import threading
+import time
 
-CONF = r"""
-# a small nginx.conf fragment
-http {
-    upstream api_backend {
-        server 127.0.0.1:8081 weight=3;
-        server 127.0.0.1:8082;
-        keepalive 32;
-    }
-    server {
-        listen 80;
-        server_name shop.example;
-        root /srv/www;
+NGINX = os.environ.get("ATLAS_NGINX", "nginx")
+HERE = os.getcwd()
+os.chmod(HERE, 0o755)   # run as root, nginx workers drop to an unprivileged user: they must reach the files
 
-        location = /healthz        { return 200; }
-        location /                 { try_files $uri $uri/ /index.html; }
-        location /static/          { alias /data/assets/; expires 7d; }
-        location ^~ /img/          { root /data; }
-        location ~* \.(png|jpe?g|gif)$ { root /data/thumbs; }
-        location ~ ^/api/v[0-9]+/  { proxy_pass http://api_backend; }
-        location /api/             { proxy_pass http://api_backend/; }
-        location /downloads/       { root /data; }
-    }
-}
-"""
+# (modifier, pattern) in the order they are written; every one answers with its own name
+LOCATIONS = [("=", "/healthz"), ("", "/"), ("", "/static/"), ("^~", "/img/"), ("~*", r"\.(png|jpe?g|gif)$"),
+             ("~", r"^/api/v[0-9]+/"), ("~", r"/v[0-9]+/"), ("", "/api/"), ("", "/downloads/")]
 
 
-def tokenize(text):
-    text = re.sub(r"#[^\n]*", "", text)
-    return re.findall(r'"[^"]*"|\'[^\']*\'|[{};]|[^\s{};]+', text)
+def rule(uri):
+    """The selection rule, written down: compare its answer with the real server's."""
+    if any(m == "=" and p == uri for m, p in LOCATIONS):
+        return ("=", uri)
+    prefixes = [(m, p) for m, p in LOCATIONS if m in ("", "^~") and uri.startswith(p)]
+    best = max(prefixes, key=lambda x: len(x[1]), default=None)     # remember the longest prefix
+    if best and best[0] == "^~":
+        return best                                                 # ^~: do not try regexes
+    for m, p in LOCATIONS:                                          # regexes in written order, first wins
+        if m in ("~", "~*") and re.search(p, uri, re.I if m == "~*" else 0):
+            return (m, p)
+    return best
 
 
-def parse(tokens, i=0):
-    """Return (list of nodes, next index). A node is (name, args, children or None)."""
-    nodes, words = [], []
-    while i < len(tokens):
-        t = tokens[i]
-        if t == ";":
-            nodes.append((words[0], words[1:], None))
-            words = []
-        elif t == "{":
-            children, i = parse(tokens, i + 1)
-            nodes.append((words[0], words[1:], children))
-            words = []
-        elif t == "}":
-            assert not words, f"missing ';' after {words}"
-            return nodes, i
-        else:
-            words.append(t)
-        i += 1
-    assert not words
-    return nodes, i
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
-tree, _ = parse(tokenize(CONF))
-http = tree[0]
-server = next(c for c in http[2] if c[0] == "server")
-upstream = next(c for c in http[2] if c[0] == "upstream")
-locations = [c for c in server[2] if c[0] == "location"]
-print(f"parsed: http -> upstream {upstream[1][0]} ({sum(1 for c in upstream[2] if c[0] == 'server')} servers), "
-      f"server with {len(locations)} locations")
-assert len(locations) == 8
+class Backend(http.server.BaseHTTPRequestHandler):      # shows the URI nginx forwarded
+    def do_GET(self):
+        body = f"backend saw {self.path}\n".encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *a):
+        pass
 
 
-def match(uri):
-    """nginx ngx_http_core_find_location order, for one level of locations."""
-    exact, prefixes, regexes = {}, [], []
-    for _, args, body in locations:
-        if args[0] == "=":
-            exact[args[1]] = (args, body)
-        elif args[0] == "^~":
-            prefixes.append((args[1], True, args, body))
-        elif args[0] in ("~", "~*"):
-            flags = re.IGNORECASE if args[0] == "~*" else 0
-            regexes.append((re.compile(args[1], flags), args, body))
-        else:
-            prefixes.append((args[0], False, args, body))
-    if uri in exact:                                           # 1. exact match wins at once
-        return exact[uri]
-    best = max((p for p in prefixes if uri.startswith(p[0])), key=lambda p: len(p[0]), default=None)
-    if best and best[1]:                                       # 2. longest prefix is ^~: no regex check
-        return best[2], best[3]
-    for rx, args, body in regexes:                             # 3. first matching regex, config order
-        if rx.search(uri):
-            return args, body
-    if best:                                                   # 4. fall back to the longest prefix
-        return best[2], best[3]
-    return None
+def put(path, text):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        f.write(text)
 
 
-def directive(body, name):
-    return next((c[1] for c in body if c[0] == name), None)
+def get(port, uri):
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+        s.sendall(f"GET {uri} HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n".encode())
+        data = b""
+        while chunk := s.recv(65536):
+            data += chunk
+    head, body = data.split(b"\r\n\r\n", 1)
+    lines = head.decode().split("\r\n")
+    headers = dict(l.split(": ", 1) for l in lines[1:])
+    return int(lines[0].split()[1]), headers, body.decode()
 
 
-def file_path(uri, args, body):
-    """root appends the whole URI; alias replaces the matched location prefix."""
-    alias, root = directive(body, "alias"), directive(body, "root") or directive(server[2], "root")
-    if alias:
-        return alias[0] + uri[len(args[-1]):]
-    return root[0].rstrip("/") + uri
+p1, p2 = free_port(), free_port()
+backend = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Backend)
+threading.Thread(target=backend.serve_forever, daemon=True).start()
+put(f"{HERE}/www/index.html", "spa index\n")
+put(f"{HERE}/data/assets/app.js", "app.js from data/assets\n")
+put(f"{HERE}/data/img/logo.png", "logo from data/img\n")
+put(f"{HERE}/data/thumbs/photos/cat.jpg", "cat from data/thumbs\n")
+named = "\n".join(f'        location {m} {p} {{ return 200 "{i}"; }}'.replace("location  ", "location ")
+                  for i, (m, p) in enumerate(LOCATIONS))   # "$" in a pattern would be a variable: answer the index
+temps = "".join(f"    {k}_temp_path tmp/{k};\n" for k in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+os.makedirs("tmp", exist_ok=True)
+with open("nginx.conf", "w") as f:
+    f.write(f"""worker_processes 1;
+pid nginx.pid;
+error_log error.log;
+events {{ worker_connections 64; }}
+http {{
+    access_log off;
+    default_type text/plain;
+{temps}    upstream api_backend {{ server 127.0.0.1:{backend.server_address[1]}; }}
+    server {{                      # 1: every location answers with its own name
+        listen 127.0.0.1:{p1};
+{named}
+    }}
+    server {{                      # 2: real files and proxying
+        listen 127.0.0.1:{p2};
+        root {HERE}/www;
+        location /          {{ try_files $uri $uri/ /index.html; }}
+        location /static/   {{ alias {HERE}/data/assets/; expires 7d; }}
+        location ^~ /img/   {{ root {HERE}/data; }}
+        location ~* \\.(png|jpe?g|gif)$ {{ root {HERE}/data/thumbs; }}
+        location ~ ^/api/v[0-9]+/ {{ proxy_pass http://api_backend; }}
+        location /api/      {{ proxy_pass http://api_backend/; }}
+    }}
+}}
+""")
+proc = subprocess.Popen([NGINX, "-p", HERE, "-c", f"{HERE}/nginx.conf", "-g", "daemon off;"])
+try:
+    for _ in range(100):
+        assert proc.poll() is None, "nginx exited: see its stderr above"
+        try:
+            socket.create_connection(("127.0.0.1", p2), timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    print("URI                 nginx answered          rule() says")
+    for uri in ["/healthz", "/healthz/", "/other", "/static/app.js", "/static/logo.PNG", "/img/logo.png",
+                "/api/users", "/api/v2/users", "/api/V2/users", "/x/v3/y", "/downloads/a.zip", "/downloads/a.png"]:
+        status, _, body = get(p1, uri)
+        body = " ".join(LOCATIONS[int(body)]).strip()
+        want = " ".join(rule(uri)).strip()
+        print(f"{uri:19s} {body:23s} {want}")
+        assert status == 200 and body == want, (uri, body, want)
 
-
-def upstream_uri(uri, args, body):
-    """proxy_pass with a URI part replaces the location prefix; without one the URI is passed as is."""
-    target = directive(body, "proxy_pass")[0]
-    m = re.match(r"https?://[^/]+(/.*)?$", target)
-    if m.group(1) is None:
-        return uri
-    return m.group(1) + uri[len(args[-1]):]
-
-
-cases = [
-    ("/healthz", "= /healthz"),
-    ("/healthz/x", "/"),                       # exact means exact
-    ("/", "/"),
-    ("/about.html", "/"),
-    ("/static/app.js", "/static/"),
-    ("/static/logo.PNG", "~* \\.(png|jpe?g|gif)$"),   # regex beats a plain prefix
-    ("/img/logo.png", "^~ /img/"),             # ^~ stops the regex search
-    ("/downloads/a.jpg", "~* \\.(png|jpe?g|gif)$"),
-    ("/downloads/a.zip", "/downloads/"),
-    ("/api/v2/users", "~ ^/api/v[0-9]+/"),     # regex before the longer prefix /api/
-    ("/api/users", "/api/"),
-    ("/API/v2/users", "/"),                    # ~ is case-sensitive, prefixes are too (on Linux)
-]
-print(f"{'URI':<20} {'location':<28} result")
-for uri, want in cases:
-    args, body = match(uri)
-    got = " ".join(args)
-    if directive(body, "proxy_pass"):
-        result = "upstream " + upstream_uri(uri, args, body)
-    elif directive(body, "return"):
-        result = "return " + directive(body, "return")[0]
-    else:
-        result = "file " + file_path(uri, args, body)
-    print(f"{uri:<20} {got:<28} {result}")
-    assert got == want, (uri, got, want)
-
-# the path arithmetic people get wrong
-assert file_path("/static/app.js", *match("/static/app.js")) == "/data/assets/app.js"      # alias
-assert file_path("/img/logo.png", *match("/img/logo.png")) == "/data/img/logo.png"         # root
-assert file_path("/about.html", *match("/about.html")) == "/srv/www/about.html"            # inherited root
-assert upstream_uri("/api/users", *match("/api/users")) == "/users"                        # proxy_pass .../
-assert upstream_uri("/api/v2/users", *match("/api/v2/users")) == "/api/v2/users"           # no URI part
-print("all location decisions match nginx's rules")
+    print("\nserver 2: files and proxying")
+    cases = [("/static/app.js", "app.js from data/assets"),     # alias: /static/ replaced by the alias path
+             ("/img/logo.png", "logo from data/img"),           # root: root + the full URI, ^~ beat the regex
+             ("/photos/cat.jpg", "cat from data/thumbs"),       # regex location with its own root
+             ("/no/such/route", "spa index"),                   # try_files falls back to /index.html
+             ("/api/users", "backend saw /users"),              # proxy_pass with a URI: prefix replaced
+             ("/api/v2/users", "backend saw /api/v2/users")]    # proxy_pass without a URI: passed unchanged
+    for uri, want in cases:
+        status, headers, body = get(p2, uri)
+        extra = f"  Cache-Control: {headers['Cache-Control']}" if "Cache-Control" in headers else ""
+        print(f"  {uri:17s} -> {body.strip()}{extra}")
+        assert status == 200 and body.strip() == want, (uri, body)
+        if uri.startswith("/static/"):
+            assert headers["Cache-Control"] == "max-age=604800"     # expires 7d
+    assert get(p2, "/static/missing.js")[0] == 404              # alias has no try_files: a plain 404
+finally:
+    proc.send_signal(signal.SIGQUIT)
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    backend.shutdown()
