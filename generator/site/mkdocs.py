@@ -61,8 +61,9 @@ def build(project: Path, progress: Callable[[str], None]) -> Path:
 
 
 def serve(project: Path, address: str) -> subprocess.Popen:
-    """`mkdocs serve` with live reload, rebuilding only the pages whose files changed."""
-    return subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dirty", "-a", address,
+    """`mkdocs serve` with live reload, rebuilding only the pages whose files changed (a dirty build warns that
+    it is one, so the preview is not strict; `atlas build` is)."""
+    return subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dirty", "--no-strict", "-a", address,
                              "-f", str(project / CONFIG)], env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
 
 
