@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
+import socket
 
 import pytest
 
 from generator.ground.model import AtlasError
+from generator.inputs import services
 from generator.inputs.snippets import failure_message, parse_snippet, run_all, run_hint, run_one
 
 from .conftest import ROOT
@@ -16,8 +19,9 @@ from .conftest import ROOT
 ENV = dict(os.environ)
 
 
+@contextlib.contextmanager
 def no_needs(needs):
-    return {}, []
+    yield {}, []
 
 
 def spec(code: str, name: str = "demo.py", **kw):
@@ -93,9 +97,10 @@ def test_missing_service_is_a_visible_skip(tmp_path):
     s = spec("# caption: x\n# needs: redis\nprint(1)\n")
     asked = []
 
+    @contextlib.contextmanager
     def provide(needs):
         asked.append(needs)
-        return {}, ["redis: redis-server is not installed"]
+        yield {}, ["redis: redis-server is not installed"]
 
     result = run_all([s], tmp_path, ENV, provide, 1)["9.9.9/demo.py"]
     assert result.status == "skipped" and "not installed" in result.note and asked == [("redis",)]
@@ -105,9 +110,10 @@ def test_services_are_asked_for_only_when_a_snippet_runs(tmp_path):
     s = spec("# caption: x\n# needs: redis\nimport os\nprint(os.environ['ATLAS_REDIS_PORT'])\n")
     asked = []
 
+    @contextlib.contextmanager
     def provide(needs):
         asked.append(needs)
-        return {"ATLAS_REDIS_PORT": "6390"}, []
+        yield {"ATLAS_REDIS_PORT": "6390"}, []
 
     assert run_all([s], tmp_path, ENV, provide, 1)["9.9.9/demo.py"].stdout == "6390\n"
     assert run_all([s], tmp_path, ENV, provide, 1)["9.9.9/demo.py"].stdout == "6390\n"  # from the cache
@@ -157,3 +163,24 @@ def test_copies_of_a_shared_helper_are_identical(helper):
     first = next(iter(copies.values()))
     differing = [p for p, b in copies.items() if b != first]
     assert not differing, f"{helper} differs from {next(iter(copies))} in: {differing}"
+
+
+def test_exclusive_snippets_run_alone_after_the_others(tmp_path):
+    alone = spec("# caption: x\n# exclusive: yes\nprint('alone')\n", "a_alone.py")
+    others = [spec(f"# caption: x\nprint({i})\n", f"b{i}.py") for i in range(3)]
+    order = []
+    run_all([alone, *others], None, ENV, no_needs, 2, lambda r, cached: order.append(r.key))
+    assert alone.exclusive and order[-1] == "9.9.9/a_alone.py" and len(order) == 4
+    with pytest.raises(AtlasError, match="exclusive must be"):
+        spec("# caption: x\n# exclusive: maybe\n")
+
+
+@pytest.mark.skipif(shutil.which("redis-server") is None, reason="redis-server is not installed")
+def test_each_redis_snippet_gets_a_server_of_its_own():
+    """A snippet's FLUSHALL or CONFIG SET must not reach another snippet running beside it."""
+    with services.pool() as pool, pool.provide(("redis",)) as (a, _), pool.provide(("redis",)) as (b, _):
+        assert a["ATLAS_REDIS_PORT"] != b["ATLAS_REDIS_PORT"]
+        for env in (a, b):
+            with socket.create_connection((env["ATLAS_REDIS_HOST"], int(env["ATLAS_REDIS_PORT"])), timeout=5) as s:
+                s.sendall(b"PING\r\n")
+                assert s.recv(16) == b"+PONG\r\n"

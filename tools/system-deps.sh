@@ -8,7 +8,7 @@ set -e
 PACKAGES="graphviz fonts-noto-cjk chromium poppler-utils gcc g++ make pkg-config
 redis-server mariadb-server nginx fcgiwrap libfcgi-dev etcd-server etcd-client
 libzmq3-dev liblua5.4-dev lua5.4 dpdk-dev libpcap-dev libfuse3-dev fuse3 e2fsprogs
-valgrind libgtest-dev wrk linux-perf bpftrace strace protobuf-compiler libprotobuf-dev
+valgrind libgtest-dev wrk linux-perf bpftrace strace protobuf-compiler libprotobuf-dev zlib1g-dev ninja-build
 ceph-base iproute2 nftables tcpdump"
 need=""
 for pkg in $PACKAGES; do

@@ -170,6 +170,7 @@ class SnippetSpec:
     timeout: float
     needs: tuple[str, ...] = ()
     libs: tuple[str, ...] = ()  # pkg-config names a C/C++ snippet links against, e.g. ("libzmq",)
+    exclusive: bool = False  # measures time or holds CPUs: runs alone, after the others
 
     @property
     def key(self) -> str:

@@ -145,11 +145,27 @@ def _root(_scratch: Path, _stack: contextlib.ExitStack) -> dict[str, str]:
     return {}
 
 
+# What each need means to a reader running the snippet on their own machine (the page prints it).
+NEED_HELP = {
+    "redis": "Redis：读取 `ATLAS_REDIS_HOST`/`ATLAS_REDIS_PORT`，默认 127.0.0.1:6379",
+    "mariadb": "MariaDB/MySQL：读取 `ATLAS_MYSQL_HOST`/`ATLAS_MYSQL_PORT`/`ATLAS_MYSQL_USER`/`ATLAS_MYSQL_PASSWORD`/"
+               "`ATLAS_MYSQL_DATABASE`，默认 127.0.0.1:3306、root、空密码、库 atlas，并需 `pip install pymysql`",
+    "etcd": "etcd 集群：读取 `ATLAS_ETCD_ENDPOINTS`（逗号分隔），自建集群时用 `ATLAS_ETCD`/`ATLAS_ETCDCTL` 指向二进制",
+    "nginx": "Nginx：读取 `ATLAS_NGINX`（nginx 可执行文件），片段在自己的临时目录里启动私有实例",
+    "root": "root 权限（命名空间、设备或 cgroup）",
+}
+
 STARTERS = {"redis": _start_redis, "mariadb": _start_mariadb, "etcd": _start_etcd, "nginx": _nginx, "root": _root}
 
 
+# Redis starts in a few milliseconds: every snippet gets a server of its own, so one snippet's FLUSHALL or CONFIG SET
+# never reaches another running beside it. MariaDB and etcd take seconds to start and are shared.
+PER_SNIPPET = {"redis"}
+
+
 class ServicePool:
-    """Starts each need the first time a running snippet asks for it, once, and remembers why one failed."""
+    """Starts each shared need the first time a running snippet asks for it, once, and remembers why one failed;
+    starts a per-snippet need for each snippet and stops it when the snippet ends."""
 
     def __init__(self, scratch: Path, stack: contextlib.ExitStack):
         self._scratch, self._stack = scratch, stack
@@ -158,24 +174,34 @@ class ServicePool:
         self.unavailable: dict[str, str] = {}
         self.started: list[str] = []
 
-    def provide(self, needs: tuple[str, ...]) -> tuple[dict[str, str], list[str]]:
+    @contextlib.contextmanager
+    def provide(self, needs: tuple[str, ...]) -> Iterator[tuple[dict[str, str], list[str]]]:
+        """The variables a snippet gets for its needs, and why any cannot be met, while the snippet runs."""
         env: dict[str, str] = {}
         missing: list[str] = []
-        for name in needs:
-            with self._lock:  # one start per service, even when two snippets ask at once
-                if name not in self._env and name not in self.unavailable:
-                    folder = self._scratch / name
-                    folder.mkdir()
+        with contextlib.ExitStack() as own:
+            for name in needs:
+                if name in PER_SNIPPET:
+                    folder = Path(own.enter_context(tempfile.TemporaryDirectory(prefix=f"atlas-{name}-")))
                     try:
-                        self._env[name] = STARTERS[name](folder, self._stack)
-                        self.started.append(name)
+                        env.update(STARTERS[name](folder, own))
                     except Unavailable as exc:
-                        self.unavailable[name] = str(exc)
-            if name in self.unavailable:
-                missing.append(f"{name}: {self.unavailable[name]}")
-            else:
-                env.update(self._env[name])
-        return env, missing
+                        missing.append(f"{name}: {exc}")
+                    continue
+                with self._lock:  # one start per shared service, even when two snippets ask at once
+                    if name not in self._env and name not in self.unavailable:
+                        folder = self._scratch / name
+                        folder.mkdir()
+                        try:
+                            self._env[name] = STARTERS[name](folder, self._stack)
+                            self.started.append(name)
+                        except Unavailable as exc:
+                            self.unavailable[name] = str(exc)
+                if name in self.unavailable:
+                    missing.append(f"{name}: {self.unavailable[name]}")
+                else:
+                    env.update(self._env[name])
+            yield env, missing
 
 
 @contextlib.contextmanager

@@ -14,6 +14,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager
 from dataclasses import asdict
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from ..ground.model import AtlasError, SnippetResult, SnippetSpec
 
 LANGUAGES = {".py": ("python", "#"), ".c": ("c", "//"), ".cpp": ("cpp", "//")}
 KNOWN_NEEDS = ("etcd", "mariadb", "nginx", "redis", "root")
-HEADER_KEYS = ("caption", "point", "timeout", "needs", "libs")
+HEADER_KEYS = ("caption", "point", "timeout", "needs", "libs", "exclusive")
 DEFAULT_TIMEOUT, MAX_TIMEOUT = 10.0, 120.0
 CFLAGS = ["-O2", "-pthread", "-Wall", "-Wextra", "-Werror"]
 COMPILERS = {"c": ("cc", []), "cpp": ("c++", ["-std=c++17"])}
@@ -64,9 +65,15 @@ def parse_snippet(code: str, path: str, topic_id: str) -> SnippetSpec:
     libs = _names(header.get("libs"))
     if libs and language == "python":
         raise AtlasError(path, header["libs"][1], "`libs` (pkg-config names to link) is for C and C++ snippets")
+    exclusive = False
+    if "exclusive" in header:
+        value, number = header["exclusive"]
+        if value not in ("yes", "no"):
+            raise AtlasError(path, number, f"exclusive must be `yes` or `no`, not {value!r}")
+        exclusive = value == "yes"
     point = header["point"][0] if "point" in header else None
     return SnippetSpec(topic_id, Path(path).name, path, language, code, header["caption"][0], point or None,
-                       timeout, needs, libs)
+                       timeout, needs, libs, exclusive)
 
 
 def _names(entry: tuple[str, int] | None) -> tuple[str, ...]:
@@ -94,14 +101,15 @@ def run_all(
     specs: Iterable[SnippetSpec],
     cache_dir: Path | None,
     env: Mapping[str, str],
-    provide: Callable[[tuple[str, ...]], tuple[Mapping[str, str], list[str]]],
+    provide: Callable[[tuple[str, ...]], AbstractContextManager[tuple[Mapping[str, str], list[str]]]],
     jobs: int = 2,
     progress: Callable[[SnippetResult, bool], None] | None = None,
 ) -> dict[str, SnippetResult]:
     """Run snippets in parallel; reuse cached `ok` results.
 
-    `provide(needs)` is asked only for a snippet that really runs, so a build served from the cache starts no
-    server; it answers the variables to add and why any need cannot be met (the snippet is then skipped).
+    `provide(needs)` is entered only for a snippet that really runs, so a build served from the cache starts no
+    server; it gives the variables to add and why any need cannot be met (the snippet is then skipped), and what it
+    started for this snippet alone stops when the snippet ends.
     """
     specs = sorted(specs, key=lambda s: s.key)
     results: dict[str, SnippetResult] = {}
@@ -116,12 +124,12 @@ def run_all(
             todo.append(spec)
 
     def one(spec: SnippetSpec) -> SnippetResult:
-        extra, missing = provide(spec.needs)
-        missing = missing + _missing_libs(spec.libs)
-        if missing:
-            result = SnippetResult(spec.key, "skipped", None, "", "", 0.0, "; ".join(missing))
-        else:
-            result = run_one(spec, {**env, **extra})
+        with provide(spec.needs) as (extra, missing):
+            missing = missing + _missing_libs(spec.libs)
+            if missing:
+                result = SnippetResult(spec.key, "skipped", None, "", "", 0.0, "; ".join(missing))
+            else:
+                result = run_one(spec, {**env, **extra})
         if result.status == "ok":
             _write_cache(cache_dir, spec, result)
         if progress:
@@ -129,8 +137,10 @@ def run_all(
         return result
 
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        for result in pool.map(one, todo):
+        for result in pool.map(one, [s for s in todo if not s.exclusive]):
             results[result.key] = result
+    for spec in (s for s in todo if s.exclusive):  # timings and CPU hogs: nothing else runs beside them
+        results[spec.key] = one(spec)
     return results
 
 

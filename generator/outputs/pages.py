@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 
 import jinja2
 
@@ -12,9 +13,13 @@ from ..ground import markup
 from ..ground.model import SnippetSpec, Topic
 from ..inputs.content import normalize_heading
 from ..inputs.graph import learning_path, path_hours, path_to_goals, prerequisites_of, topic_hours, unlocks
+from ..inputs.services import NEED_HELP
 from ..inputs.snippets import run_hint
 from ..views.diagrams import embed_diagrams
 from ..views.paths import chapter_page, link, preface_page, snippet_file, topic_page, unit_page
+
+LANGUAGE_ORDER = ["c", "cpp", "python"]
+LANGUAGE_LABELS = {"c": "C", "cpp": "C++", "python": "Python"}
 
 
 @dataclass(frozen=True)
@@ -69,11 +74,11 @@ def render_pages(atlas: Atlas, render_dot: Callable[..., str], extras: Extras) -
                 for point in topic.points:
                     section = section_for(content, point.title)
                     points.append({"point": point, "body": body(content, section) if section else None,
-                                   "snippets": [_snippet(s, atlas, page, link) for s in
-                                                by_point[normalize_heading(point.title)]]})
+                                   "snippets": _grouped([_snippet(s, atlas, page) for s in
+                                                         by_point[normalize_heading(point.title)]])})
                 pages[page] = env.get_template("topic.md.j2").render(
                     topic=topic, unit=unit, chapter=chapter, content=content, points=points,
-                    loose=[_snippet(s, atlas, page, link) for s in loose],
+                    loose=_grouped([_snippet(s, atlas, page) for s in loose]),
                     hours=topic_hours(g, topic.id),
                     prereqs=[(topic_ref(page, t), d) for t, d in prerequisites_of(g, topic.id)],
                     unlocks=[(topic_ref(page, t), d) for t, d in unlocks(g, topic.id)],
@@ -123,10 +128,19 @@ def _topic_row(atlas: Atlas, page: str, topic: Topic, topic_ref) -> dict:
     return row
 
 
-def _snippet(spec: SnippetSpec, atlas: Atlas, page: str, link) -> dict:
-    result = atlas.results.get(spec.key)
-    return {"spec": spec, "result": result, "run": run_hint(spec), "href": link(page, snippet_file(spec)),
-            "lang": spec.language}
+def _snippet(spec: SnippetSpec, atlas: Atlas, page: str) -> dict:
+    return {"spec": spec, "result": atlas.results.get(spec.key), "run": run_hint(spec),
+            "href": link(page, snippet_file(spec)), "lang": spec.language, "label": LANGUAGE_LABELS[spec.language],
+            "needs": [NEED_HELP[n] for n in spec.needs]}
+
+
+def _grouped(snippets: list[dict]) -> list[list[dict]]:
+    """Versions of one program in several languages share a file stem (`pool.c`, `pool.py`): one group, shown as
+    tabs, C and C++ first. Groups keep the order of their first file."""
+    groups: dict[str, list[dict]] = {}
+    for s in snippets:
+        groups.setdefault(PurePosixPath(s["spec"].name).stem, []).append(s)
+    return [sorted(g, key=lambda s: LANGUAGE_ORDER.index(s["lang"])) for g in groups.values()]
 
 
 def _preface_refs(atlas: Atlas, preface_links: dict, topic: Topic, page: str, link) -> list[dict]:

@@ -1,4 +1,5 @@
 // caption: 切换开销实测：手写 x86-64 汇编切换、glibc swapcontext、两个绑在同一 CPU 上的线程用条件变量乒乓，打印每次切换的纳秒数并断言 汇编 < swapcontext < 线程
+// exclusive: yes
 // point: 协程切换的三种实现方式,setjmp/longjmp,ucontext,汇编实现
 // timeout: 40
 #define _GNU_SOURCE

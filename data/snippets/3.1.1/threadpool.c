@@ -1,4 +1,5 @@
 // caption: C 版可伸缩线程池（pthread）：有界任务队列 + 条件变量，排队多于空闲线程时扩容到 max，空闲超过 keepalive 用 pthread_cond_timedwait 缩回 min；测量线程数与吞吐、延迟的关系
+// exclusive: yes
 // point: 线程池的动态伸缩
 // timeout: 30
 #define _GNU_SOURCE

@@ -17,8 +17,8 @@ class RespError(str):
 class Redis:
     """Minimal RESP2 client on a raw socket: arrays of bulk strings out, any reply in."""
 
-    def __init__(self):
-        self.sock = socket.create_connection((HOST, PORT), timeout=5)
+    def __init__(self, port=PORT):
+        self.sock = socket.create_connection((HOST, port), timeout=5)
         self.f = self.sock.makefile("rb")
 
     def _read(self):

@@ -13,32 +13,48 @@ HOST = os.environ.get("ATLAS_REDIS_HOST", "127.0.0.1")
 PORT = int(os.environ.get("ATLAS_REDIS_PORT", "6379"))
 
 
+class RespError(str):
+    """Error reply, returned as a value (it can appear inside an EXEC array)."""
+
+
 class Redis:
-    """Minimal RESP2 client: arrays of bulk strings out, any reply in."""
+    """Minimal RESP2 client on a raw socket: arrays of bulk strings out, any reply in."""
 
     def __init__(self, port=PORT):
-        self.sock = socket.create_connection((HOST, port), timeout=10)
+        self.sock = socket.create_connection((HOST, port), timeout=5)
         self.f = self.sock.makefile("rb")
 
     def _read(self):
         line = self.f.readline()
+        if not line.endswith(b"\r\n"):
+            raise ConnectionError("connection closed")
         kind, body = line[:1], line[1:-2]
-        if kind == b"-":
-            raise RuntimeError(body.decode())
         if kind == b"+":
             return body.decode()
+        if kind == b"-":
+            return RespError(body.decode())
         if kind == b":":
             return int(body)
         if kind == b"$":
             n = int(body)
-            return None if n < 0 else self.f.read(n + 2)[:-2].decode()
+            if n == -1:
+                return None
+            data = self.f.read(n + 2)
+            return data[:-2].decode()
         if kind == b"*":
-            return [self._read() for _ in range(int(body))]
+            n = int(body)
+            return None if n == -1 else [self._read() for _ in range(n)]
         raise ValueError(line)
 
+    def send(self, *args):
+        parts = [b"*%d\r\n" % len(args)]
+        for a in args:
+            a = str(a).encode()
+            parts.append(b"$%d\r\n%s\r\n" % (len(a), a))
+        self.sock.sendall(b"".join(parts))
+
     def __call__(self, *args):
-        out = b"*%d\r\n" % len(args) + b"".join(b"$%d\r\n%s\r\n" % (len(a), a) for a in (str(x).encode() for x in args))
-        self.sock.sendall(out)
+        self.send(*args)
         return self._read()
 
 

@@ -1,4 +1,5 @@
 // caption: 同一份代码换三种传输：REQ/REP 往返时延与 PUSH/PULL 吞吐在 inproc、ipc、tcp（127.0.0.1）上实测比较
+// exclusive: yes
 // point: 零拷贝技术
 // libs: libzmq
 // timeout: 40

@@ -1,4 +1,5 @@
 // caption: 真 EAL（libdpdk 22.11）+ net_null 虚拟网卡：工作 lcore 被绑在一个 CPU 上，burst 1/8/32 每包 CPU 时间对比，空轮询时 CPU 时间≈墙钟时间而阻塞等待≈0
+// exclusive: yes
 // point: Burst数据包的优缺点
 // timeout: 30
 // libs: libdpdk

@@ -1,4 +1,5 @@
 # caption: 真 dpdk-testpmd（Debian dpdk-dev 22.11）跑在两块 net_null 虚拟网卡上：EAL 参数与应用参数以 -- 分隔，解析转发统计、流（stream）分配，按转发线程的 CPU 时间比较 --burst=1 与 --burst=32
+# exclusive: yes
 # point: DPDK环境参数讲解
 # timeout: 90
 import glob, os, re, shutil, subprocess, time

@@ -1,4 +1,5 @@
 // caption: 没有 TRex 时的压测：net_pcap 的 infinite_rx 把 64 个查询循环回放当发包器，单 lcore 跑到完成（收包、查 rte_hash、就地改写、发包）；分别测只收发与完整应答在 burst 1 和 32 下的每包 CPU 时间
+// exclusive: yes
 // point: trex数据包性能测试
 // timeout: 30
 // libs: libdpdk

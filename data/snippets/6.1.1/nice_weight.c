@@ -1,4 +1,5 @@
 // caption: 两个死循环进程钉在同一个 CPU 上，nice 0 对 nice 5：CFS 按权重 1024:335 分 CPU 时间
+// exclusive: yes
 // point: 进程优先级
 // timeout: 15
 #define _GNU_SOURCE

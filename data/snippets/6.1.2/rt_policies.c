@@ -1,4 +1,5 @@
 // caption: 两个死循环进程钉在 CPU 0：SCHED_OTHER 平分，FIFO 压住 OTHER（只漏出约 5%），同优先级 FIFO 独占、RR 轮转，SCHED_DEADLINE 被限在 runtime/period
+// exclusive: yes
 // point: 调度策略SCHED_RR/SCHED_FIFO
 // timeout: 25
 // needs: root

@@ -1,4 +1,5 @@
 // caption: CPU 亲和性：两个死循环挤在 CPU 0 上只得到一个核的时间，分到 CPU 0 和 CPU 1 上得到约两个核；不绑核时看迁移次数
+// exclusive: yes
 // point: smp多核调度
 // timeout: 40
 #define _GNU_SOURCE

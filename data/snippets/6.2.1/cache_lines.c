@@ -1,4 +1,5 @@
 // caption: 缓存行效应：步长 16 个 int 只做 1/16 的加法却几乎一样慢；伪共享：两个线程各改各的计数器，放在同一缓存行比隔开 128 字节慢得多
+// exclusive: yes
 // point: 高速缓存
 // timeout: 20
 #define _GNU_SOURCE

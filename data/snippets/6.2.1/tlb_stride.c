@@ -1,4 +1,5 @@
 // caption: 同样 16384 个缓存行，挤在 256 页里还是散在 16384 页里：后者 TLB 装不下，每次访问都要走页表；同一布局在 2 MiB 透明大页上再测一次（只打印：虚拟机里还隔着宿主机的页表）
+// exclusive: yes
 // point: tlb的工作原理
 // timeout: 20
 #define _GNU_SOURCE

@@ -18,8 +18,8 @@ class RespError(str):
 class Redis:
     """Minimal RESP2 client on a raw socket: arrays of bulk strings out, any reply in."""
 
-    def __init__(self):
-        self.sock = socket.create_connection((HOST, PORT), timeout=5)
+    def __init__(self, port=PORT):
+        self.sock = socket.create_connection((HOST, port), timeout=5)
         self.f = self.sock.makefile("rb")
 
     def _read(self):
@@ -56,14 +56,16 @@ class Redis:
         return self._read()
 
 
-def connect():
+def connect(user=None, password=None, **options):
+    """A connection to the private MariaDB the build started (ATLAS_MYSQL_*), as root unless told otherwise."""
     return pymysql.connect(
         host=os.environ.get("ATLAS_MYSQL_HOST", "127.0.0.1"),
         port=int(os.environ.get("ATLAS_MYSQL_PORT", "3306")),
-        user=os.environ.get("ATLAS_MYSQL_USER", "root"),
-        password=os.environ.get("ATLAS_MYSQL_PASSWORD", ""),
+        user=user or os.environ.get("ATLAS_MYSQL_USER", "root"),
+        password=password if password is not None else os.environ.get("ATLAS_MYSQL_PASSWORD", ""),
         database=os.environ.get("ATLAS_MYSQL_DATABASE", "atlas"),
         autocommit=True,
+        **options,
     )
 
 

@@ -7,14 +7,16 @@ import os
 import pymysql
 
 
-def connect():
+def connect(user=None, password=None, **options):
+    """A connection to the private MariaDB the build started (ATLAS_MYSQL_*), as root unless told otherwise."""
     return pymysql.connect(
         host=os.environ.get("ATLAS_MYSQL_HOST", "127.0.0.1"),
         port=int(os.environ.get("ATLAS_MYSQL_PORT", "3306")),
-        user=os.environ.get("ATLAS_MYSQL_USER", "root"),
-        password=os.environ.get("ATLAS_MYSQL_PASSWORD", ""),
+        user=user or os.environ.get("ATLAS_MYSQL_USER", "root"),
+        password=password if password is not None else os.environ.get("ATLAS_MYSQL_PASSWORD", ""),
         database=os.environ.get("ATLAS_MYSQL_DATABASE", "atlas"),
         autocommit=True,
+        **options,
     )
 
 
