@@ -96,8 +96,9 @@ try:
             break
         except OSError:
             time.sleep(0.05)
-    r1 = urllib.request.urlopen(f"http://127.0.0.1:{port}/a", timeout=5).read()
-    r2 = urllib.request.urlopen(urllib.request.Request(f"http://127.0.0.1:{port}/b", data=os.urandom(100_000)),
+    direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))   # ignore any http_proxy
+    r1 = direct.open(f"http://127.0.0.1:{port}/a", timeout=5).read()
+    r2 = direct.open(urllib.request.Request(f"http://127.0.0.1:{port}/b", data=os.urandom(100_000)),
                                 timeout=5).read()
     t.join(5)
     for entry in log:
