@@ -58,8 +58,8 @@ def client(name, port):
     s.settimeout(3)
     s.sendto(name.encode(), SERVER)
     ip, port = s.recv(64).decode().split(":")
-    peer, got, deadline = (ip, int(port)), None, time.monotonic() + 1.5
-    while time.monotonic() < deadline:                      # bounded: 30 rounds of 50 ms
+    peer, got, deadline = (ip, int(port)), None, time.monotonic() + 2.5
+    while time.monotonic() < deadline:                      # bounded: at most 50 rounds of 50 ms
         s.sendto(b"punch " + name.encode(), got or peer)     # answer to where the peer really came from
         if select.select([s], [], [], 0.05)[0]:
             data, addr = s.recvfrom(64)

@@ -81,7 +81,7 @@ static void server(void) {
     _exit(0);
 }
 
-/* one test: 3 tries, 200 ms each; returns 1 and the mapped endpoint if a reply came */
+/* one test: 3 tries, 300 ms each; returns 1 and the mapped endpoint if a reply came */
 static int test(int s, const char *ip, int port, int flags, char *mapped) {
     static unsigned char txid;
     struct sockaddr_in to = {.sin_family = AF_INET, .sin_port = htons(port)};
@@ -90,7 +90,7 @@ static int test(int s, const char *ip, int port, int flags, char *mapped) {
     for (int tries = 0; tries < 3; tries++) {
         sendto(s, req, 2, 0, (struct sockaddr *)&to, sizeof to);
         struct pollfd pf = {.fd = s, .events = POLLIN};
-        while (poll(&pf, 1, 200) > 0)
+        while (poll(&pf, 1, 300) > 0)
             if (recv(s, rsp, sizeof rsp, 0) == 7 && rsp[0] == txid) {
                 char a[INET_ADDRSTRLEN];
                 unsigned short p;
