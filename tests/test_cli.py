@@ -33,7 +33,7 @@ def test_check_accounts_for_every_line(atlas):
     out = atlas("check", "--lines")
     assert out.returncode == 0, out.stderr
     assert "units 9, chapters 28, topics 100, points 519" in out.stdout
-    assert "lines: parsed 651, corrected 25, auto-corrected 6, skipped 5" in out.stdout
+    assert "lines: parsed 650, corrected 26, auto-corrected 6, skipped 5" in out.stdout
     assert "   80  corrected      topic 1.2.2  (corrected to '1.2.2 结构型设计模式'" in out.stdout
     assert "  614  auto-corrected chapter 9.1  (corrected to '9.1 互联网并发云盘'" in out.stdout
     assert "   34  skipped        nothing  (过渡性的个人叙述" in out.stdout

@@ -101,7 +101,7 @@ def test_pages_carry_the_real_snippet_output(site, atlas):
         text = html_lib.unescape(re.sub(r"<[^>]+>", "", (site / "topics" / f"{topic_id}.html").read_text(
             encoding="utf-8")))
         first = next((line for line in result.stdout.split("\n") if line.strip()), "")
-        assert first.strip() in text, (key, first)
+        assert " ".join(first.split()) in " ".join(text.split()), (key, first)  # Markdown expands tabs
 
 
 def test_home_counts_and_tracks(site, atlas):
