@@ -160,16 +160,16 @@ def test_bookmarks_are_units_chapters_topics(atlas, site):
 
 
 def test_learning_path_guide_holds_only_its_path_in_order(guide_atlas, guide, tmp_path):
-    path = learning_path(guide_atlas.graph, "4.2.5")
+    path = learning_path(guide_atlas.graph, "1.1.3")
     assert len(path) > 1
-    html = guide(guide_atlas, topic_ids=path, title="学习路线：Redis 集群")
+    html = guide(guide_atlas, topic_ids=path, title="学习路径：B 树")
     target = tmp_path / "path.pdf"
     pdfout.write_pdf(html, target)
     titles = [f"{t} {guide_atlas.topic(t).title}" for t in path]
     assert [(level, squash(t)) for level, t in bookmarks(target)] == [(1, squash(t)) for t in titles]
     text = squash(pdf_text(target))
-    goal = guide_atlas.topic("4.2.5")
-    assert squash(f"为了学会 4.2.5 {goal.title}，需要按顺序学习以下 {len(path)} 个主题") in text
+    goal = guide_atlas.topic("1.1.3")
+    assert squash(f"为了学会 1.1.3 {goal.title}，需要按顺序学习以下 {len(path)} 个主题") in text
 
 
 def test_unknown_topic_is_an_error(guide_atlas, guide):
