@@ -26,6 +26,10 @@ HEADER_KEYS = ("caption", "point", "timeout", "needs", "libs", "exclusive")
 DEFAULT_TIMEOUT, MAX_TIMEOUT = 10.0, 120.0
 CFLAGS = ["-O2", "-pthread", "-Wall", "-Wextra", "-Werror"]
 COMPILERS = {"c": ("cc", []), "cpp": ("c++", ["-std=c++17"])}
+# The test suite also runs C and C++ under AddressSanitizer and UBSan: slower, so timeouts stretch by this factor.
+SANITIZE = ["-fsanitize=address,undefined", "-fno-sanitize-recover=undefined", "-fno-omit-frame-pointer", "-g"]
+SANITIZE_ENV = {"ASAN_OPTIONS": "detect_leaks=1:abort_on_error=1", "UBSAN_OPTIONS": "print_stacktrace=1"}
+SANITIZE_SLOWDOWN = 4
 # Bump when the way snippets are run changes, so that cached results are not reused across it.
 RUNNER_VERSION = "2"
 
@@ -104,6 +108,7 @@ def run_all(
     provide: Callable[[tuple[str, ...]], AbstractContextManager[tuple[Mapping[str, str], list[str]]]],
     jobs: int = 2,
     progress: Callable[[SnippetResult, bool], None] | None = None,
+    sanitize: bool = False,
 ) -> dict[str, SnippetResult]:
     """Run snippets in parallel; reuse cached `ok` results.
 
@@ -129,7 +134,7 @@ def run_all(
             if missing:
                 result = SnippetResult(spec.key, "skipped", None, "", "", 0.0, "; ".join(missing))
             else:
-                result = run_one(spec, {**env, **extra})
+                result = run_one(spec, {**env, **extra}, sanitize)
         if result.status == "ok":
             _write_cache(cache_dir, spec, result)
         if progress:
@@ -153,7 +158,8 @@ def _missing_libs(libs: tuple[str, ...]) -> list[str]:
             if subprocess.run(["pkg-config", "--exists", name]).returncode != 0]
 
 
-def _compile(spec: SnippetSpec, scratch: str, env: Mapping[str, str]) -> tuple[list[str] | None, SnippetResult | None]:
+def _compile(spec: SnippetSpec, scratch: str, env: Mapping[str, str],
+             sanitize: bool) -> tuple[list[str] | None, SnippetResult | None]:
     """Build a C or C++ snippet: the command to run it, or the result that says why it cannot run."""
     name, extra = COMPILERS[spec.language]
     compiler = shutil.which(name)
@@ -165,7 +171,8 @@ def _compile(spec: SnippetSpec, scratch: str, env: Mapping[str, str]) -> tuple[l
         flags = subprocess.run(["pkg-config", "--cflags", "--libs", *spec.libs], capture_output=True,
                                text=True, check=True).stdout.split()
     binary = Path(scratch) / "a.out"
-    compiled = subprocess.run([compiler, *extra, *CFLAGS, spec.name, "-o", str(binary), *flags, "-lm"],
+    checks = SANITIZE if sanitize else []
+    compiled = subprocess.run([compiler, *extra, *CFLAGS, *checks, spec.name, "-o", str(binary), *flags, "-lm"],
                               cwd=scratch, capture_output=True, text=True, env=dict(env), timeout=180)
     if compiled.returncode != 0:
         return None, SnippetResult(spec.key, "failed", compiled.returncode, compiled.stdout,
@@ -173,8 +180,9 @@ def _compile(spec: SnippetSpec, scratch: str, env: Mapping[str, str]) -> tuple[l
     return [str(binary)], None
 
 
-def run_one(spec: SnippetSpec, env: Mapping[str, str]) -> SnippetResult:
-    """Run one snippet in a fresh scratch folder with its timeout; C and C++ are compiled first."""
+def run_one(spec: SnippetSpec, env: Mapping[str, str], sanitize: bool = False) -> SnippetResult:
+    """Run one snippet in a fresh scratch folder with its timeout; C and C++ are compiled first (with `sanitize`,
+    under AddressSanitizer and UBSan, which abort on the first error)."""
     start = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="atlas-snippet-") as scratch:
         source = Path(scratch) / spec.name
@@ -182,13 +190,15 @@ def run_one(spec: SnippetSpec, env: Mapping[str, str]) -> SnippetResult:
         if spec.language == "python":
             command = [sys.executable, str(source)]
         else:
-            command, failed = _compile(spec, scratch, env)
+            command, failed = _compile(spec, scratch, env, sanitize)
             if failed:
                 return failed
+        if sanitize:
+            env = {**env, **SANITIZE_ENV}
         proc = subprocess.Popen(command, cwd=scratch, env=dict(env), stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, start_new_session=True)
         try:
-            out, err = proc.communicate(timeout=spec.timeout)
+            out, err = proc.communicate(timeout=spec.timeout * (SANITIZE_SLOWDOWN if sanitize else 1))
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             out, err = proc.communicate()

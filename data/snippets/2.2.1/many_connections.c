@@ -1,4 +1,5 @@
 // caption: C 版万级并发：把 RLIMIT_NOFILE 软限制提到硬限制，单线程 epoll 服务器与 8000 个回环客户端连接逐个回显；从 /proc/net/sockstat 读出 TCP 套接字数的增量，从 /proc/slabinfo 读出每个 TCP 套接字的内核对象大小，估算内核内存/连接，与进程 RSS 的增量对照
+// exclusive: yes
 // point: ulimit的fd的百万级别支持
 // timeout: 60
 #define _GNU_SOURCE

@@ -37,6 +37,23 @@ static int encode_query(uint8_t *b, uint16_t id, const char *name) {
 }
 
 /* ---------- a loopback DNS server: answers after 50 ms, never answers "drop.test" ---------- */
+/* The dotted QNAME of a query ("host3.test."): the offset of its terminating zero byte, or -1 if the labels run
+   past the datagram or the buffer. A server must never trust the lengths a packet carries. */
+static int qname(const uint8_t *b, ssize_t n, char *name, size_t cap) {
+    size_t len = 0;
+    int i = 12;
+    while (i < n && b[i]) {
+        int l = b[i];
+        if (l > 63 || i + 1 + l >= n || len + (size_t)l + 2 > cap) return -1;
+        memcpy(name + len, b + i + 1, (size_t)l);
+        len += (size_t)l;
+        name[len++] = '.';
+        i += l + 1;
+    }
+    name[len] = 0;
+    return i < n ? i : -1;
+}
+
 static int srv_fd, srv_port, srv_stop;
 static void *dns_server(void *arg) {
     (void)arg;
@@ -48,11 +65,10 @@ static void *dns_server(void *arg) {
         socklen_t pl = sizeof peer;
         ssize_t n = recvfrom(srv_fd, b, sizeof b, MSG_DONTWAIT, (struct sockaddr *)&peer, &pl);
         if (n > 12 && nq < 64) {
-            char name[256] = "";
-            int i = 12;
-            while (b[i]) { strncat(name, (char *)b + i + 1, b[i]); strcat(name, "."); i += b[i] + 1; }
+            char name[256];
+            int i = qname(b, n, name, sizeof name);               /* malformed (-1): ignore the datagram */
             int qend = i + 5;                                     /* zero byte + QTYPE + QCLASS */
-            if (strcmp(name, "drop.test.")) {
+            if (i >= 0 && qend <= n && strcmp(name, "drop.test.")) {
                 memcpy(q[nq].b, b, qend);
                 q[nq].b[2] = 0x81, q[nq].b[3] = 0x80, q[nq].b[7] = 0;   /* QR RD RA, ANCOUNT 0 for now */
                 int len = qend;
