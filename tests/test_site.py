@@ -197,3 +197,12 @@ def test_live_preview_rewrites_only_the_pages_an_edit_changes(mini, tmp_path, op
     changed = refresh(sources, opts, project)
     assert "docs/topics/1.1.2.md" in changed and "docs/topics/1.1.1.md" not in changed
     assert "单调栈" in (project / "docs" / "topics" / "1.1.2.md").read_text(encoding="utf-8")
+
+
+def test_the_flame_graph_drawn_at_build_time_is_on_its_page(site, atlas):
+    result = atlas.results["7.3.0/flamegraph.py"]
+    assert [name for name, _ in result.figures] == ["flame.svg"]
+    page = (site / "topics" / "7.3.0.html").read_text(encoding="utf-8")
+    assert '<img src="../snippets/7.3.0/flamegraph-flame.svg"' in page
+    drawn = (site / "snippets" / "7.3.0" / "flamegraph-flame.svg").read_text(encoding="utf-8")
+    assert drawn == result.figures[0][1] and "compress_reply" in drawn

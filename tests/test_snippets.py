@@ -184,3 +184,12 @@ def test_each_redis_snippet_gets_a_server_of_its_own():
             with socket.create_connection((env["ATLAS_REDIS_HOST"], int(env["ATLAS_REDIS_PORT"])), timeout=5) as s:
                 s.sendall(b"PING\r\n")
                 assert s.recv(16) == b"+PONG\r\n"
+
+
+def test_a_snippet_can_draw_figures_for_its_page(tmp_path):
+    code = ("# caption: x\nimport os\nopen(os.path.join(os.environ['ATLAS_FIGURES'], 'plot.svg'), 'w')"
+            ".write('<svg xmlns=\"http://www.w3.org/2000/svg\"/>')\nopen(os.path.join(os.environ['ATLAS_FIGURES'], "
+            "'notes.txt'), 'w').write('not a figure')\nprint('drawn')\n")
+    first = run_all([spec(code)], tmp_path, ENV, no_needs, 1)["9.9.9/demo.py"]
+    assert first.figures == (("plot.svg", '<svg xmlns="http://www.w3.org/2000/svg"/>'),)
+    assert run_all([spec(code)], tmp_path, ENV, no_needs, 1)["9.9.9/demo.py"].figures == first.figures  # cached

@@ -186,6 +186,7 @@ class SnippetResult:
     stderr: str
     seconds: float
     note: str = ""  # why it was skipped, e.g. "no C compiler"
+    figures: tuple[tuple[str, str], ...] = ()  # (file name, SVG text) the snippet drew into $ATLAS_FIGURES
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,8 @@ COMPILERS = {"c": ("cc", []), "cpp": ("c++", ["-std=c++17"])}
 SANITIZE = ["-fsanitize=address,undefined", "-fno-sanitize-recover=undefined", "-fno-omit-frame-pointer", "-g"]
 SANITIZE_ENV = {"ASAN_OPTIONS": "detect_leaks=1:abort_on_error=1", "UBSAN_OPTIONS": "print_stacktrace=1"}
 SANITIZE_SLOWDOWN = 4
+# A snippet may draw SVG figures (a flame graph, say) into $ATLAS_FIGURES; the page shows them as images.
+MAX_FIGURE_BYTES = 2_000_000
 # Bump when the way snippets are run changes, so that cached results are not reused across it.
 RUNNER_VERSION = "2"
 
@@ -184,7 +186,8 @@ def run_one(spec: SnippetSpec, env: Mapping[str, str], sanitize: bool = False) -
     """Run one snippet in a fresh scratch folder with its timeout; C and C++ are compiled first (with `sanitize`,
     under AddressSanitizer and UBSan, which abort on the first error)."""
     start = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="atlas-snippet-") as scratch:
+    with tempfile.TemporaryDirectory(prefix="atlas-snippet-") as scratch, \
+            tempfile.TemporaryDirectory(prefix="atlas-figures-") as drawn:
         source = Path(scratch) / spec.name
         source.write_text(spec.code, encoding="utf-8")
         if spec.language == "python":
@@ -195,6 +198,8 @@ def run_one(spec: SnippetSpec, env: Mapping[str, str], sanitize: bool = False) -
                 return failed
         if sanitize:
             env = {**env, **SANITIZE_ENV}
+        figures = Path(drawn)  # outside the working folder, which stays the snippet's own
+        env = {**env, "ATLAS_FIGURES": str(figures)}
         proc = subprocess.Popen(command, cwd=scratch, env=dict(env), stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, start_new_session=True)
         try:
@@ -206,7 +211,14 @@ def run_one(spec: SnippetSpec, env: Mapping[str, str], sanitize: bool = False) -
         finally:
             _kill_group(proc.pid)
         status = "ok" if proc.returncode == 0 else "failed"
-        return SnippetResult(spec.key, status, proc.returncode, _text(out), _text(err), time.monotonic() - start)
+        return SnippetResult(spec.key, status, proc.returncode, _text(out), _text(err), time.monotonic() - start,
+                             figures=_figures(figures))
+
+
+def _figures(folder: Path) -> tuple[tuple[str, str], ...]:
+    """The SVG files a snippet left in its figures folder, by name; anything else (or too large) is ignored."""
+    return tuple((p.name, p.read_text(encoding="utf-8", errors="replace")) for p in sorted(folder.glob("*.svg"))
+                 if p.is_file() and p.stat().st_size <= MAX_FIGURE_BYTES and re.fullmatch(r"[\w.-]+", p.name))
 
 
 def failure_message(spec: SnippetSpec, result: SnippetResult, tail: int = 15) -> str:
@@ -240,6 +252,7 @@ def _read_cache(cache_dir: Path | None, spec: SnippetSpec) -> SnippetResult | No
     except (OSError, ValueError):
         return None
     data["key"] = spec.key
+    data["figures"] = tuple(tuple(f) for f in data.get("figures", ()))
     return SnippetResult(**data)
 
 

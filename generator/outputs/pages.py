@@ -16,7 +16,7 @@ from ..inputs.graph import learning_path, path_hours, path_to_goals, prerequisit
 from ..inputs.services import NEED_HELP
 from ..inputs.snippets import run_hint
 from ..views.diagrams import embed_diagrams
-from ..views.paths import chapter_page, link, preface_page, snippet_file, topic_page, unit_page
+from ..views.paths import chapter_page, figure_file, link, preface_page, snippet_file, topic_page, unit_page
 
 LANGUAGE_ORDER = ["c", "cpp", "python"]
 LANGUAGE_LABELS = {"c": "C", "cpp": "C++", "python": "Python"}
@@ -129,9 +129,12 @@ def _topic_row(atlas: Atlas, page: str, topic: Topic, topic_ref) -> dict:
 
 
 def _snippet(spec: SnippetSpec, atlas: Atlas, page: str) -> dict:
-    return {"spec": spec, "result": atlas.results.get(spec.key), "run": run_hint(spec),
+    result = atlas.results.get(spec.key)
+    return {"spec": spec, "result": result, "run": run_hint(spec),
             "href": link(page, snippet_file(spec)), "lang": spec.language, "label": LANGUAGE_LABELS[spec.language],
-            "needs": [NEED_HELP[n] for n in spec.needs]}
+            "needs": [NEED_HELP[n] for n in spec.needs],
+            "figures": [{"name": name, "src": link(page, figure_file(spec, name))}
+                        for name, _ in (result.figures if result and result.status == "ok" else ())]}
 
 
 def _grouped(snippets: list[dict]) -> list[list[dict]]:

@@ -6,6 +6,7 @@ maps and diagrams, and TeX turned into readable text because KaTeX cannot run.
 
 from __future__ import annotations
 
+import base64
 import posixpath
 import re
 from collections.abc import Callable, Iterable
@@ -174,8 +175,11 @@ def _topic(atlas: Atlas, topic: Topic, convert: _Converter, render_dot: Callable
 
 
 def _snippet(atlas: Atlas, spec: SnippetSpec, convert: _Converter) -> dict:
-    return {"spec": spec, "code": convert(fence(spec.code, spec.language)), "result": atlas.results.get(spec.key),
-            "run": run_hint(spec)}
+    result = atlas.results.get(spec.key)
+    figures = [{"name": name, "src": "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode()}
+               for name, svg in (result.figures if result and result.status == "ok" else ())]
+    return {"spec": spec, "code": convert(fence(spec.code, spec.language)), "result": result,
+            "run": run_hint(spec), "figures": figures}
 
 
 def _counts(atlas: Atlas, order: list[str]) -> dict:

@@ -73,6 +73,9 @@ def site_files(atlas: Atlas, sources: Sources, cache_dir: Path | None, pdf: bool
     files[paths.VIS_NETWORK] = VIS_NETWORK.read_text(encoding="utf-8")
     for spec in atlas.specs():
         files[paths.snippet_file(spec)] = spec.code
+        result = atlas.results.get(spec.key)
+        for name, svg in result.figures if result else ():
+            files[paths.figure_file(spec, name)] = svg
     return files
 
 

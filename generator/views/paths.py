@@ -7,6 +7,7 @@ Paths are the Markdown sources (`topics/1.1.2.md`); the built site has the same 
 from __future__ import annotations
 
 import posixpath
+from pathlib import PurePosixPath
 
 from ..ground.model import SnippetSpec
 
@@ -34,6 +35,11 @@ def preface_page(section_id: str) -> str:
 
 def snippet_file(spec: SnippetSpec) -> str:
     return f"snippets/{spec.topic_id}/{spec.name}"
+
+
+def figure_file(spec: SnippetSpec, name: str) -> str:
+    """Where a figure a snippet drew is published: beside the snippet's own file."""
+    return f"snippets/{spec.topic_id}/{PurePosixPath(spec.name).stem}-{name}"
 
 
 def link(from_page: str, to_path: str) -> str:

@@ -2,7 +2,11 @@
 # point: 火焰图分析与生成
 # timeout: 60
 # needs: root
-import collections, hashlib, subprocess
+import collections
+import hashlib
+import html
+import os
+import subprocess
 import xml.etree.ElementTree as ET
 
 WORK = r'''#include <stdio.h>
@@ -58,17 +62,21 @@ def layout(node, x, depth):
 root = tree(folded)
 layout(root, 0.0, 0)
 depth = max(r[2] for r in rects) + 1
-svg = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{depth * H}" font-family="monospace" font-size="11">']
+svg = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{depth * H}" viewBox="0 0 {W} {depth * H}" '
+       'font-family="monospace" font-size="11">']
 for name, x, d, w, n in rects:
     hue = int(hashlib.md5(name.encode()).hexdigest()[:2], 16) % 40    # warm colours, stable per name
     y = (depth - 1 - d) * H                                           # root at the bottom
-    svg.append(f'<g><title>{name} ({n} samples, {100 * n / total:.1f}%)</title>'
+    label = html.escape(name)                                         # C++ frames carry < > &
+    svg.append(f'<g><title>{label} ({n} samples, {100 * n / total:.1f}%)</title>'
                f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{H - 1}" fill="hsl({hue},90%,60%)"/>'
-               + (f'<text x="{x + 3:.1f}" y="{y + 12}">{name[: int(w / 7)]}</text>' if w > 30 else "") + "</g>")
+               + (f'<text x="{x + 3:.1f}" y="{y + 12}">{html.escape(name[: int(w / 7)])}</text>' if w > 30 else "")
+               + "</g>")
 svg.append("</svg>")
-open("flame.svg", "w").write("\n".join(svg))
+out = os.path.join(os.environ.get("ATLAS_FIGURES", "."), "flame.svg")  # the site shows what lands in ATLAS_FIGURES
+open(out, "w").write("\n".join(svg))
 
-titles = list(ET.parse("flame.svg").getroot().iter("{http://www.w3.org/2000/svg}title"))
+titles = list(ET.parse(out).getroot().iter("{http://www.w3.org/2000/svg}title"))
 def find(node, name):
     return node[1].get(name) or next((f for c in node[1].values() if (f := find(c, name))), None)
 widest = max(find(root, "main")[1].items(), key=lambda kv: kv[1][0])[0]
