@@ -301,8 +301,8 @@ class DBProxy:
                     with self.rlock:
                         batch, self.responses = self.responses, collections.deque()
                     for conn, out in batch:    # only this thread writes to sockets
-                        conn.sendall(out)
-                        bump("sent by " + threading.current_thread().name)
+                        bump("sent by " + threading.current_thread().name)   # counted first: the reader may
+                        conn.sendall(out)                                    # check as soon as it arrives
                 else:
                     data = s.recv(65536)
                     if not data:
