@@ -21,6 +21,7 @@ from .outputs.pdf import check_cjk_font, write_pdf_cached
 from .outputs.report import (
     coverage,
     coverage_table,
+    graph_report,
     incomplete,
     line_report,
     preface_coverage,
@@ -76,6 +77,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.lines:
         print(line_report(atlas.outline))
     print(summary(atlas.outline, rows))
+    print(graph_report(atlas.graph))
     print(coverage_table(rows))
     prefaces = preface_coverage(atlas)
     if prefaces:

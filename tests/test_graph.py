@@ -12,6 +12,7 @@ from generator.inputs.graph import (
     build_graph,
     fringe,
     learning_path,
+    lint,
     parse_concepts,
     parse_prerequisites,
     path_hours,
@@ -55,13 +56,46 @@ def test_contains_tree(atlas):
     assert all(contains.in_degree(n) == 1 for n in contains if not n.startswith("unit:"))
 
 
-def test_prerequisites_are_a_dag_and_inferred_edges_respect_curated(atlas):
+def test_prerequisites_are_a_dag_and_inferred_links_are_only_related(atlas):
     g = atlas.graph
     assert nx.is_directed_acyclic_graph(prerequisite_view(g))
-    inferred = [(u, v) for u, v, d in g.edges(data=True) if d.get("origin") == "inferred"]
-    assert inferred, "the concept lexicon should infer some edges"
+    inferred = [(u, v, d) for u, v, d in g.edges(data=True) if d.get("origin") == "inferred"]
+    assert inferred, "the concept lexicon should infer some related topics"
+    assert all(d["kind"] == "related" for _, _, d in inferred)  # never a prerequisite
+    assert all(d["origin"] == "curated" for _, _, d in prerequisite_view(g).edges(data=True))
     curated_pairs = {(e.source, e.target) for e in atlas.spec.prerequisites}
-    assert not {(u[6:], v[6:]) for u, v in inferred} & curated_pairs
+    assert not {(u[6:], v[6:]) for u, v, _ in inferred} & (curated_pairs | {(b, a) for a, b in curated_pairs})
+    # the word "mysql" in a line about design patterns made them MySQL prerequisites once
+    assert all(t not in learning_path(g, "4.1.5") for t in ("1.2.1", "1.2.2", "1.2.3", "2.1.3", "4.3.1"))
+
+
+# What a track must never hold: topics that share a word with its goal but are not needed to reach it.
+NEVER_IN_TRACK = {
+    "mysql": ["1.2.1", "1.2.2", "1.2.3", "2.1.3", "4.3.1", "4.3.2", "4.2.1", "5.1.1", "6.1.1"],
+    "redis": ["4.1.3", "4.1.4", "4.1.5", "1.2.1", "1.2.2", "4.3.1", "6.2.2"],
+    "network": ["4.1.1", "4.2.1", "4.3.1", "1.2.1", "8.2.1"],
+    "kernel": ["4.1.1", "4.2.1", "4.3.1", "1.2.1", "9.2.1", "8.1.1", "7.2.0"],
+    "architecture": ["1.2.2", "4.4.1", "5.3.4", "5.1.1"],
+    "components": ["4.1.5", "4.2.5", "4.3.1", "5.1.1", "8.2.1", "9.1.1"],
+}
+
+
+@pytest.mark.parametrize("track_id", sorted(NEVER_IN_TRACK))
+def test_tracks_hold_only_what_their_goals_need(atlas, track_id):
+    track = next(t for t in atlas.spec.tracks if t.id == track_id)
+    path = path_to_goals(atlas.graph, track.goals)
+    assert set(track.goals) <= set(path)
+    unexpected = [t for t in NEVER_IN_TRACK[track_id] if t in path]
+    assert not unexpected, f"track {track_id} holds {unexpected}"
+
+
+def test_lint_finds_redundant_edges_and_orphans():
+    outline = parse_outline("1 A\n1.1 B\n1.1.1 C\n- x\n1.1.2 D\n- y\n1.1.3 E\n- z\n1.1.4 F\n- w\n", "s.txt")
+    spec = GraphSpec(tuple(parse_prerequisites(
+        "prerequisites:\n  - {from: 1.1.1, to: [1.1.2, 1.1.3], reason: r}\n  - {from: 1.1.2, to: 1.1.3, reason: r}\n",
+        "p.yaml")))
+    redundant, orphans = lint(build_graph(outline, spec))
+    assert redundant == [("1.1.1", "1.1.3")] and orphans == ["1.1.4"]
 
 
 def test_learning_path_is_a_valid_order(atlas):

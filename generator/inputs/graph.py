@@ -99,7 +99,8 @@ def parse_preface_links(text: str, path: str) -> list[PrefaceLink]:
 # ---- building ---------------------------------------------------------------------------------------------------
 
 def build_graph(outline: Outline, spec: GraphSpec, hours: dict[str, float] | None = None) -> nx.DiGraph:
-    """Outline tree + curated prerequisites (checked) + inferred ones (never overriding, never closing a cycle)."""
+    """Outline tree + curated prerequisites (checked) + `related` edges inferred from the concept lexicon (never
+    where a curated edge already joins the two topics)."""
     hours = hours or {}
     topic_order = {t.id: i for i, t in enumerate(outline.topics)}
     g = nx.DiGraph()
@@ -135,9 +136,10 @@ def build_graph(outline: Outline, spec: GraphSpec, hours: dict[str, float] | Non
             raise AtlasError(concept.path, concept.line, f"concept {concept.id}: unknown topic {concept.taught_by}")
     for edge in infer_prerequisites(outline, spec.concepts):
         u, v = topic_node(edge.source), topic_node(edge.target)
-        if g.has_edge(u, v) or nx.has_path(prerequisite_view(g), v, u):
+        if g.has_edge(u, v) or g.has_edge(v, u):
             continue
-        g.add_edge(u, v, kind="prerequisite", origin="inferred", reason=edge.reason, source_file="", source_line=0)
+        # A shared word is a hint, not a dependency: shown as a related topic, never in paths, tracks or hours.
+        g.add_edge(u, v, kind="related", origin="inferred", reason=edge.reason, source_file="", source_line=0)
     for track in spec.tracks:
         for goal in track.goals:
             if goal not in known:
@@ -257,6 +259,25 @@ def fringe(g: nx.DiGraph, learned: Iterable[str]) -> list[str]:
     view = prerequisites(g)
     ready = [n for n in view if n not in done and all(p in done for p in view.predecessors(n))]
     return [node_topic(n) for n in sorted(ready, key=lambda n: g.nodes[n]["order"])]
+
+
+def related(g: nx.DiGraph, topic_id: str) -> list[tuple[str, dict]]:
+    """Topics the concept lexicon links to this one (either direction), in syllabus order: worth a look, not
+    required before or after."""
+    node = topic_node(topic_id)
+    links = [(v, g.edges[node, v]) for v in g.successors(node) if g.edges[node, v]["kind"] == "related"]
+    links += [(u, g.edges[u, node]) for u in g.predecessors(node) if g.edges[u, node]["kind"] == "related"]
+    return [(node_topic(n), d) for n, d in sorted(links, key=lambda x: g.nodes[x[0]]["order"])]
+
+
+def lint(g: nx.DiGraph) -> tuple[list[tuple[str, str]], list[str]]:
+    """Curated edges a longer path already implies (redundant for learning order, though their reason may still
+    be worth reading), and topics with no prerequisite and no dependant (orphans)."""
+    view = prerequisites(g)
+    red = reduced(g)
+    redundant = sorted((node_topic(u), node_topic(v)) for u, v in view.edges if not red.has_edge(u, v))
+    orphans = [node_topic(n) for n in sorted(view, key=lambda n: g.nodes[n]["order"]) if view.degree(n) == 0]
+    return redundant, orphans
 
 
 def neighbourhood(g: nx.DiGraph, topic_id: str, radius: int = 2) -> nx.DiGraph:

@@ -12,7 +12,7 @@ from ..atlas import Atlas, section_for
 from ..ground import markup
 from ..ground.model import SnippetSpec, Topic
 from ..inputs.content import normalize_heading
-from ..inputs.graph import learning_path, path_hours, path_to_goals, prerequisites_of, topic_hours, unlocks
+from ..inputs.graph import learning_path, path_hours, path_to_goals, prerequisites_of, related, topic_hours, unlocks
 from ..inputs.services import NEED_HELP
 from ..inputs.snippets import run_hint
 from ..views.diagrams import embed_diagrams
@@ -82,6 +82,7 @@ def render_pages(atlas: Atlas, render_dot: Callable[..., str], extras: Extras) -
                     hours=topic_hours(g, topic.id),
                     prereqs=[(topic_ref(page, t), d) for t, d in prerequisites_of(g, topic.id)],
                     unlocks=[(topic_ref(page, t), d) for t, d in unlocks(g, topic.id)],
+                    related=[(topic_ref(page, t), d) for t, d in related(g, topic.id)],
                     path=path_info(page, learning_path(g, topic.id)),
                     unit_href=link(page, unit_page(unit.id)), chapter_href=link(page, chapter_page(chapter.id)),
                     map_svg=extras.neighbourhood_svg.get(topic.id, ""),

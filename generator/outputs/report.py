@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from ..atlas import Atlas, section_for
 from ..ground.model import Outline
 from ..inputs.content import normalize_heading
+from ..inputs.graph import lint
 
 MIN_QUESTIONS, MIN_REFERENCES = 3, 2
 
@@ -129,3 +130,16 @@ def incomplete(atlas: Atlas, rows: list[Coverage], units: set[str], preface: lis
     problems += [f"{atlas.outline.path}: preface {r.section_id} is not complete: items {r.written_items}/{r.items}, "
                  f"entries {r.written_entries}/{r.entries}" for r in preface or [] if not r.complete]
     return problems
+
+
+def graph_report(g) -> str:
+    """The graph lint: curated edges a longer path implies, and topics joined to nothing."""
+    redundant, orphans = lint(g)
+    kinds = [d["kind"] for _, _, d in g.edges(data=True)]
+    lines = [f"graph: {kinds.count('prerequisite')} curated prerequisites, {kinds.count('related')} related pairs "
+             f"(inferred from the concept lexicon, not prerequisites)"]
+    lines.append(f"redundant curated edges (a longer path implies them): {len(redundant)}"
+                 + (": " + ", ".join(f"{u}→{v}" for u, v in redundant) if redundant else ""))
+    lines.append(f"orphan topics (no prerequisite, no dependant): {len(orphans)}"
+                 + (": " + ", ".join(orphans) if orphans else ""))
+    return "\n".join(lines)

@@ -150,7 +150,7 @@ def _topic(atlas: Atlas, topic: Topic, convert: _Converter, render_dot: Callable
 
     def ref(topic_id: str, edge: dict) -> dict:
         return {"id": topic_id, "title": atlas.topic(topic_id).title, "reason": edge["reason"],
-                "inferred": edge["origin"] == "inferred", "here": topic_id in included}
+                "here": topic_id in included}
 
     prereqs = [ref(t, d) for t, d in prerequisites_of(g, topic.id)]
     after = [ref(t, d) for t, d in unlocks(g, topic.id)]
@@ -196,12 +196,12 @@ def _inputs(atlas: Atlas, order: list[str]) -> dict:
     """What this build read, so a printed copy says where it came from (no dates: the PDF is reproducible)."""
     specs = [s for t in order for s in atlas.snippets.get(t, [])]
     statuses = [atlas.results[s.key].status if s.key in atlas.results else "not run" for s in specs]
-    edges = [d for _, _, d in atlas.graph.edges(data=True) if d["kind"] == "prerequisite"]
+    edges = [d for _, _, d in atlas.graph.edges(data=True) if d["kind"] in ("prerequisite", "related")]
     content_dirs = sorted({posixpath.dirname(c.path) for c in atlas.contents.values()})
     return {"syllabus": atlas.outline.path, "corrections": len(atlas.outline.corrections),
             "content_dirs": content_dirs, "ok": statuses.count("ok"), "skipped": statuses.count("skipped"),
             "not_run": statuses.count("not run"),
             "failed": len(statuses) - statuses.count("ok") - statuses.count("skipped") - statuses.count("not run"),
-            "curated": sum(1 for d in edges if d["origin"] == "curated"),
-            "inferred": sum(1 for d in edges if d["origin"] == "inferred"),
+            "curated": sum(1 for d in edges if d["kind"] == "prerequisite"),
+            "related": sum(1 for d in edges if d["kind"] == "related"),
             "tracks": len(atlas.spec.tracks)}
