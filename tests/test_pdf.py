@@ -232,3 +232,10 @@ def test_missing_cjk_font_names_the_debian_package(monkeypatch):
     monkeypatch.setattr(pdfout.subprocess, "run", no_fc_list)
     with pytest.raises(AtlasError, match="apt-get install fonts-noto-cjk"):
         pdfout.check_cjk_font()
+
+
+def test_unwritten_topics_of_a_chapter_are_one_table_not_a_page_each(mini, guide):
+    html = guide(load_atlas(Sources.for_syllabus(ROOT, mini)))
+    assert html.count('<table class="unwritten-topics">') == 2  # chapters 1.1 and 2.1 have no written topic
+    assert '<th class="topic-ref" id="topic-1.1.1">1.1.1 链表</th><td>单链表；双链表</td>' in html
+    assert '<article class="topic' not in html
