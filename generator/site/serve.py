@@ -4,6 +4,7 @@ which `mkdocs serve --dirty` rebuilds and reloads in the open browser. The PDF i
 
 from __future__ import annotations
 
+import signal
 import tempfile
 import time
 from pathlib import Path
@@ -27,7 +28,12 @@ def refresh(sources: Sources, options: BuildOptions, project: Path) -> list[str]
                          False)
 
 
+def _stop_on_sigterm(_signum, _frame) -> None:
+    raise SystemExit(0)  # so that `finally` stops the MkDocs server too
+
+
 def serve(sources: Sources, options: BuildOptions, address: str, progress: Progress) -> None:
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     with tempfile.TemporaryDirectory(prefix="atlas-serve-") as tmp:
         project = Path(tmp)
         write_project(load_with_results(sources, options, progress), sources, project, options.cache_dir, False)
