@@ -89,7 +89,8 @@ assert enc(P + "s") == "raw"
 r("SET", P + "s", 10)
 assert r("INCRBYFLOAT", P + "s", "0.5") == "10.5"    # result is a new object built by createStringObject
 assert enc(P + "s") == "embstr"
-print("string: 12345->int, 44 bytes->embstr, 45 bytes->raw, APPEND on embstr->raw, INCRBYFLOAT 10+0.5->embstr")
+print("string: 12345->int, 20 digits (> 2^63-1)->embstr, 44 bytes->embstr, 45 bytes->raw, "
+      "APPEND on embstr->raw, INCRBYFLOAT 10+0.5->embstr")
 
 # ---- hash: listpack until entries > hash-max-*-entries or a value > hash-max-*-value ----
 h_entries = cfg("hash-max-%s-entries" % COMPACT)
