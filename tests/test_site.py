@@ -206,3 +206,16 @@ def test_the_flame_graph_drawn_at_build_time_is_on_its_page(site, atlas):
     assert '<img src="../snippets/7.3.0/flamegraph-flame.svg"' in page
     drawn = (site / "snippets" / "7.3.0" / "flamegraph-flame.svg").read_text(encoding="utf-8")
     assert drawn == result.figures[0][1] and "compress_reply" in drawn
+
+
+def test_every_topic_page_describes_itself_from_its_summary(site, atlas):
+    descriptions = set()
+    for topic in atlas.outline.topics:
+        page = (site / "topics" / f"{topic.id}.html").read_text(encoding="utf-8")
+        found = re.findall(r'<meta name="description" content="([^"]*)"', page)
+        assert len(found) == 1, topic.id
+        descriptions.add(found[0])
+        assert "$" not in found[0] and "`" not in found[0] and "\\" not in found[0], (topic.id, found[0])
+    assert len(descriptions) == len(atlas.outline.topics)  # one of its own per page, not the site's
+    page = html_lib.unescape((site / "topics" / "1.1.2.html").read_text(encoding="utf-8"))
+    assert "O(log n)" in re.findall(r'<meta name="description" content="([^"]*)"', page)[0]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 
 # Characters Markdown or its extensions give meaning to. They become numeric character references, which every
@@ -18,6 +19,17 @@ def md(text: object) -> str:
 
 def attr(text: object) -> str:
     return html.escape(str(text), quote=True)
+
+
+def description(text: object, limit: int = 150) -> str:
+    """A page's meta description as a YAML front-matter value: Markdown marks and math dropped, HTML-escaped (the
+    theme prints it as it is), cut at `limit` characters, quoted as JSON (which YAML reads)."""
+    plain = re.sub(r"\$([^$]*)\$", r"\1", str(text))
+    plain = re.sub(r"\\([a-zA-Z]+)", r"\1", re.sub(r"[`*_#\[\]{}]", "", plain))
+    plain = " ".join(plain.split())
+    if len(plain) > limit:
+        plain = plain[: limit - 1] + "…"
+    return json.dumps(html.escape(plain, quote=True), ensure_ascii=False)
 
 
 def url(text: str) -> str:

@@ -10,13 +10,11 @@ import jinja2
 
 from ..atlas import Atlas, section_for
 from ..ground import markup
-from ..ground.model import SnippetSpec, Topic
-from ..inputs.content import normalize_heading
-from ..inputs.graph import learning_path, path_hours, path_to_goals, prerequisites_of, related, topic_hours, unlocks
-from ..inputs.services import NEED_HELP
-from ..inputs.snippets import run_hint
+from ..ground.model import Topic
+from ..inputs.graph import learning_path, path_hours, path_to_goals, topic_hours
 from ..views.diagrams import embed_diagrams
 from ..views.paths import chapter_page, figure_file, link, preface_page, snippet_file, topic_page, unit_page
+from ..views.topicview import SnippetView, topic_view
 
 LANGUAGE_ORDER = ["c", "cpp", "python"]
 LANGUAGE_LABELS = {"c": "C", "cpp": "C++", "python": "Python"}
@@ -35,7 +33,8 @@ def _env() -> jinja2.Environment:
                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
                              comment_start_string="{##", comment_end_string="##}",
                              trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(md=markup.md, attr=markup.attr, url=markup.url, hours=markup.hours)
+    env.filters.update(md=markup.md, attr=markup.attr, description=markup.description, url=markup.url,
+                       hours=markup.hours)
     env.globals.update(fence=markup.fence)
     return env
 
@@ -63,26 +62,15 @@ def render_pages(atlas: Atlas, render_dot: Callable[..., str], extras: Extras) -
         for chapter in unit.chapters:
             for topic in chapter.topics:
                 page = topic_page(topic.id)
-                content = atlas.contents.get(topic.id)
-                specs = atlas.snippets.get(topic.id, [])
-                by_point = {normalize_heading(p.title): [] for p in topic.points}
-                loose = []
-                for spec in specs:
-                    key = normalize_heading(spec.point) if spec.point else None
-                    (by_point[key] if key in by_point else loose).append(spec)
-                points = []
-                for point in topic.points:
-                    section = section_for(content, point.title)
-                    points.append({"point": point, "body": body(content, section) if section else None,
-                                   "snippets": _grouped([_snippet(s, atlas, page) for s in
-                                                         by_point[normalize_heading(point.title)]])})
+                view = topic_view(atlas, topic.id)
+                points = [{"point": pv.point, "body": body(view.content, pv.section) if pv.section else None,
+                           "snippets": _grouped([_snippet(sv, page) for sv in pv.snippets])} for pv in view.points]
                 pages[page] = env.get_template("topic.md.j2").render(
-                    topic=topic, unit=unit, chapter=chapter, content=content, points=points,
-                    loose=_grouped([_snippet(s, atlas, page) for s in loose]),
-                    hours=topic_hours(g, topic.id),
-                    prereqs=[(topic_ref(page, t), d) for t, d in prerequisites_of(g, topic.id)],
-                    unlocks=[(topic_ref(page, t), d) for t, d in unlocks(g, topic.id)],
-                    related=[(topic_ref(page, t), d) for t, d in related(g, topic.id)],
+                    topic=topic, unit=unit, chapter=chapter, content=view.content, points=points,
+                    loose=_grouped([_snippet(sv, page) for sv in view.loose]), hours=view.hours,
+                    prereqs=[(topic_ref(page, n.id), n) for n in view.prereqs],
+                    unlocks=[(topic_ref(page, n.id), n) for n in view.unlocks],
+                    related=[(topic_ref(page, n.id), n) for n in view.related],
                     path=path_info(page, learning_path(g, topic.id)),
                     unit_href=link(page, unit_page(unit.id)), chapter_href=link(page, chapter_page(chapter.id)),
                     map_svg=extras.neighbourhood_svg.get(topic.id, ""),
@@ -129,13 +117,11 @@ def _topic_row(atlas: Atlas, page: str, topic: Topic, topic_ref) -> dict:
     return row
 
 
-def _snippet(spec: SnippetSpec, atlas: Atlas, page: str) -> dict:
-    result = atlas.results.get(spec.key)
-    return {"spec": spec, "result": result, "run": run_hint(spec),
+def _snippet(view: SnippetView, page: str) -> dict:
+    spec = view.spec
+    return {"spec": spec, "result": view.result, "run": view.run, "needs": view.needs,
             "href": link(page, snippet_file(spec)), "lang": spec.language, "label": LANGUAGE_LABELS[spec.language],
-            "needs": [NEED_HELP[n] for n in spec.needs],
-            "figures": [{"name": name, "src": link(page, figure_file(spec, name))}
-                        for name, _ in (result.figures if result and result.status == "ok" else ())]}
+            "figures": [{"name": name, "src": link(page, figure_file(spec, name))} for name, _ in view.figures]}
 
 
 def _grouped(snippets: list[dict]) -> list[list[dict]]:

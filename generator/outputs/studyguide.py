@@ -15,14 +15,13 @@ import jinja2
 import markdown
 from markupsafe import Markup
 
-from ..atlas import Atlas, section_for
+from ..atlas import Atlas
 from ..ground.markup import fence, hours
-from ..ground.model import AtlasError, SnippetSpec, Topic
-from ..inputs.content import normalize_heading
-from ..inputs.graph import path_hours, prerequisites_of, topic_hours, unlocks
-from ..inputs.snippets import run_hint
+from ..ground.model import AtlasError, Topic
+from ..inputs.graph import path_hours
 from ..views.diagrams import embed_diagrams
 from ..views.maps import neighbourhood_dot, whole_map_dot
+from ..views.topicview import Neighbour, SnippetView, topic_view
 from .tex import math_html
 
 DIAGRAM_SCALE = 0.75  # Graphviz draws at 14 pt by default; in print that is larger than the 9.5 pt text around it
@@ -143,43 +142,30 @@ def guide_html(atlas: Atlas, render_dot: Callable[..., str], *, dialect: tuple[l
 
 def _topic(atlas: Atlas, topic: Topic, convert: _Converter, render_dot: Callable[..., str],
            included: set[str]) -> dict:
-    g = atlas.graph
-    content = atlas.contents.get(topic.id)
-    unit = next(u for u in atlas.outline.units if u.id == topic.unit_id)
-    chapter = next(c for c in unit.chapters if c.id == topic.chapter_id)
+    view = topic_view(atlas, topic.id)
+    content = view.content
 
-    def ref(topic_id: str, edge: dict) -> dict:
-        return {"id": topic_id, "title": atlas.topic(topic_id).title, "reason": edge["reason"],
-                "here": topic_id in included}
+    def ref(n: Neighbour) -> dict:
+        return {"id": n.id, "title": n.title, "reason": n.reason, "here": n.id in included}
 
-    prereqs = [ref(t, d) for t, d in prerequisites_of(g, topic.id)]
-    after = [ref(t, d) for t, d in unlocks(g, topic.id)]
     figure = ""
-    if prereqs or after:
-        figure = Markup(_print_svg(render_dot(neighbourhood_dot(g, topic.id, lambda t: f"#topic-{t}"))))
-    specs = atlas.snippets.get(topic.id, [])
-    keys = {normalize_heading(p.title) for p in topic.points}
-    points = []
-    for point in topic.points:
-        section = section_for(content, point.title)
-        points.append({"point": point,
-                       "body": convert(section.body, content.path, section.line + 1) if section else None,
-                       "snippets": [_snippet(atlas, s, convert) for s in specs
-                                    if s.point and normalize_heading(s.point) == normalize_heading(point.title)]})
-    loose = [_snippet(atlas, s, convert) for s in specs if not (s.point and normalize_heading(s.point) in keys)]
+    if view.prereqs or view.unlocks:
+        figure = Markup(_print_svg(render_dot(neighbourhood_dot(atlas.graph, topic.id, lambda t: f"#topic-{t}"))))
+    points = [{"point": pv.point,
+               "body": convert(pv.section.body, content.path, pv.section.line + 1) if pv.section else None,
+               "snippets": [_snippet(sv, convert) for sv in pv.snippets]} for pv in view.points]
     questions = [{"q": q.q, "a": convert(q.a, content.path)} for q in content.questions] if content else []
-    return {"topic": topic, "unit": unit, "chapter": chapter, "content": content,
-            "hours": topic_hours(g, topic.id), "prereqs": prereqs, "unlocks": after,
-            "figure": figure, "points": points, "loose": loose, "questions": questions,
-            "summary": convert(content.summary, content.path) if content else None}
+    return {"topic": topic, "unit": view.unit, "chapter": view.chapter, "content": content, "hours": view.hours,
+            "prereqs": [ref(n) for n in view.prereqs], "unlocks": [ref(n) for n in view.unlocks],
+            "figure": figure, "points": points, "loose": [_snippet(sv, convert) for sv in view.loose],
+            "questions": questions, "summary": convert(content.summary, content.path) if content else None}
 
 
-def _snippet(atlas: Atlas, spec: SnippetSpec, convert: _Converter) -> dict:
-    result = atlas.results.get(spec.key)
+def _snippet(view: SnippetView, convert: _Converter) -> dict:
     figures = [{"name": name, "src": "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode()}
-               for name, svg in (result.figures if result and result.status == "ok" else ())]
-    return {"spec": spec, "code": convert(fence(spec.code, spec.language)), "result": result,
-            "run": run_hint(spec), "figures": figures}
+               for name, svg in view.figures]
+    return {"spec": view.spec, "code": convert(fence(view.spec.code, view.spec.language)), "result": view.result,
+            "run": view.run, "figures": figures}
 
 
 def _counts(atlas: Atlas, order: list[str]) -> dict:

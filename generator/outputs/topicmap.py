@@ -16,6 +16,7 @@ from pyvis.network import Network
 from ..atlas import Atlas
 from ..inputs.graph import node_topic, prerequisites, reduced
 from ..views.style import pinyin_keys, shorten, unit_colour
+from ..views.topicview import topic_view
 
 X_STEP, Y_STEP, BAND_GAP = 190, 50, 90
 
@@ -58,12 +59,11 @@ def network(atlas: Atlas, physics: bool = False) -> Network:
     for node in sorted(red, key=lambda n: g.nodes[n]["order"]):
         data = g.nodes[node]
         topic_id = node_topic(node)
-        content = atlas.contents.get(topic_id)
-        hours = f"{data['hours']:g} 小时" if data["hours"] else "尚未撰写"
-        chapter = g.nodes[f"chapter:{data['chapter']}"]["label"]
-        hover = "\n".join(x for x in [f"{topic_id} {data['label']}", content.title_en if content else "",
-                                       f"{data['chapter']} {chapter} · {hours}",
-                                       content.summary if content else ""] if x)
+        view = topic_view(atlas, topic_id)  # the hover says what the topic page and the PDF say
+        hours = f"{view.hours:g} 小时" if view.hours else "尚未撰写"
+        hover = "\n".join(x for x in [f"{topic_id} {view.topic.title}", view.content.title_en if view.content else "",
+                                       f"{view.chapter.id} {view.chapter.title} · {hours}",
+                                       view.content.summary if view.content else ""] if x)
         options = {"x": positions[node][0], "y": positions[node][1], "physics": False} if positions else {}
         net.add_node(topic_id, label=f"{topic_id}\n{shorten(data['label'], 12)}", title=hover, shape="box",
                      color=unit_colour(data["unit"]), font={"color": "#ffffff", "size": 13},
