@@ -42,7 +42,7 @@ def serve(sources: Sources, options: BuildOptions, address: str, progress: Progr
         seen = stamp(sources)
         try:
             while server.poll() is None:
-                time.sleep(0.3)
+                time.sleep(0.1)
                 now = stamp(sources)
                 if now == seen:
                     continue
