@@ -12,6 +12,7 @@ import pytest
 
 from generator.atlas import Sources, load_atlas
 from generator.inputs import services
+from generator.inputs.runner import snippet_env
 from generator.inputs.snippets import failure_message, run_all
 
 from .conftest import ROOT
@@ -24,9 +25,8 @@ def test_c_snippets_of_units_1_to_4_run_clean_under_asan_and_ubsan():
     atlas = load_atlas(Sources.default(ROOT))
     specs = [s for s in atlas.specs() if s.language in ("c", "cpp") and s.topic_id.split(".")[0] in UNITS]
     assert len(specs) >= 30
-    env = {**os.environ, "PYTHONHASHSEED": "0", "LC_ALL": "C.UTF-8"}
     with services.pool() as pool:
-        results = run_all(specs, None, env, pool.provide, os.cpu_count() or 2, sanitize=True)
+        results = run_all(specs, None, snippet_env(), pool.provide, os.cpu_count() or 2, sanitize=True)
     by_key = {s.key: s for s in specs}
     failed = [failure_message(by_key[k], r) for k, r in sorted(results.items()) if r.status in ("failed", "timeout")]
     assert not failed, "\n".join(failed)

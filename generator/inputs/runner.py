@@ -10,6 +10,11 @@ from ..ground.model import AtlasError, SnippetResult, SnippetSpec
 from . import services, snippets
 
 
+def snippet_env() -> dict[str, str]:
+    """What every snippet runs in: this environment, with a fixed hash seed and UTF-8 output."""
+    return {**os.environ, "PYTHONHASHSEED": "0", "PYTHONIOENCODING": "utf-8", "LC_ALL": "C.UTF-8"}
+
+
 def run_snippets(specs: Iterable[SnippetSpec], cache_dir: Path | None, jobs: int, require_services: bool,
                  progress: Callable[[str], None]) -> dict[str, SnippetResult]:
     """Results by snippet key. Any failure is an error naming every failed snippet; with `require_services`, so is
@@ -21,9 +26,9 @@ def run_snippets(specs: Iterable[SnippetSpec], cache_dir: Path | None, jobs: int
         done.append(result)
         progress(f"[{len(done)}/{len(specs)}] {result.key}: {'cached' if cached else result.status}")
 
-    env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONIOENCODING": "utf-8", "LC_ALL": "C.UTF-8"}
     with services.pool() as pool:
-        results = snippets.run_all(specs, cache_dir and cache_dir / "snippets", env, pool.provide, jobs, report)
+        results = snippets.run_all(specs, cache_dir and cache_dir / "snippets", snippet_env(), pool.provide, jobs,
+                                   report)
     by_key = {s.key: s for s in specs}
     failed = [(by_key[k], r) for k, r in sorted(results.items()) if r.status in ("failed", "timeout")]
     if failed:

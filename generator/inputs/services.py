@@ -172,7 +172,6 @@ class ServicePool:
         self._lock = threading.Lock()
         self._env: dict[str, dict[str, str]] = {}
         self.unavailable: dict[str, str] = {}
-        self.started: list[str] = []
 
     @contextlib.contextmanager
     def provide(self, needs: tuple[str, ...]) -> Iterator[tuple[dict[str, str], list[str]]]:
@@ -194,7 +193,6 @@ class ServicePool:
                         folder.mkdir()
                         try:
                             self._env[name] = STARTERS[name](folder, self._stack)
-                            self.started.append(name)
                         except Unavailable as exc:
                             self.unavailable[name] = str(exc)
                 if name in self.unavailable:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -157,7 +158,19 @@ def _missing_libs(libs: tuple[str, ...]) -> list[str]:
     if shutil.which("pkg-config") is None:
         return ["pkg-config is not installed (Debian package pkg-config)"]
     return [f"library {name} is not installed (pkg-config does not know it)" for name in libs
-            if subprocess.run(["pkg-config", "--exists", name]).returncode != 0]
+            if not _pkg_known(name)]
+
+
+# What pkg-config says does not change during a run; many snippets ask about the same few libraries.
+@functools.cache
+def _pkg_known(name: str) -> bool:
+    return subprocess.run(["pkg-config", "--exists", name]).returncode == 0
+
+
+@functools.cache
+def _pkg_flags(libs: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(subprocess.run(["pkg-config", "--cflags", "--libs", *libs], capture_output=True, text=True,
+                                check=True).stdout.split())
 
 
 def _compile(spec: SnippetSpec, scratch: str, env: Mapping[str, str],
@@ -168,10 +181,7 @@ def _compile(spec: SnippetSpec, scratch: str, env: Mapping[str, str],
     if compiler is None:
         return None, SnippetResult(spec.key, "skipped", None, "", "", 0.0,
                                    f"no compiler (`{name}`) on this machine; install gcc and g++ to run it")
-    flags: list[str] = []
-    if spec.libs:
-        flags = subprocess.run(["pkg-config", "--cflags", "--libs", *spec.libs], capture_output=True,
-                               text=True, check=True).stdout.split()
+    flags = _pkg_flags(spec.libs) if spec.libs else ()
     binary = Path(scratch) / "a.out"
     checks = SANITIZE if sanitize else []
     compiled = subprocess.run([compiler, *extra, *CFLAGS, *checks, spec.name, "-o", str(binary), *flags, "-lm"],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import functools
 import hashlib
 import shutil
 import subprocess
@@ -26,8 +27,10 @@ def check_cjk_font() -> None:
                          "show empty boxes; install one with `apt-get install fonts-noto-cjk`")
 
 
-def _font_ranges() -> list[tuple[int, int]]:
-    """Code point ranges that some installed font draws: the fonts WeasyPrint can fall back through."""
+@functools.cache
+def _font_ranges() -> tuple[tuple[int, int], ...]:
+    """Code point ranges that some installed font draws: the fonts WeasyPrint can fall back through (asked once
+    per process: both the PDF cache key and the layout need them)."""
     listing = subprocess.run(["fc-list", "--format", "%{charset}\n"], capture_output=True, text=True,
                              timeout=60).stdout
     ranges = sorted((int(lo, 16), int(hi or lo, 16)) for lo, _, hi in (t.partition("-") for t in listing.split()))
@@ -37,7 +40,7 @@ def _font_ranges() -> list[tuple[int, int]]:
             merged[-1] = (merged[-1][0], max(hi, merged[-1][1]))
         else:
             merged.append((lo, hi))
-    return merged
+    return tuple(merged)
 
 
 def without_tofu(html: str, ranges: list[tuple[int, int]]) -> str:
