@@ -54,6 +54,11 @@ class Sources:
             return cls.default(root)
         return cls(root, syllabus, syllabus.parent, syllabus.parent / "graph")
 
+    @property
+    def supplement(self) -> Path:
+        """The site's own outline of units the source never names, numbered after it (optional)."""
+        return self.data_dir / "supplement.txt"
+
     def rel(self, path: Path) -> str:
         """Paths in messages are relative to the project when they can be, so they are short and clickable."""
         try:
@@ -82,7 +87,8 @@ class Atlas:
     def asked_topic(self, topic_id: str) -> Topic:
         """A topic named on the command line: a usage error, not a data error, when there is none."""
         if topic_id not in self._topics:
-            raise UsageError(f"no topic {topic_id} in {self.outline.path}")
+            raise UsageError(f"no topic {topic_id} in {self.outline.path}"
+                             + (f" or {self.outline.supplement.path}" if self.outline.supplement else ""))
         return self._topics[topic_id]
 
     def specs(self, topic_ids: set[str] | None = None) -> list[SnippetSpec]:
@@ -109,6 +115,10 @@ def load_atlas(sources: Sources) -> Atlas:
     if errata_path.is_file():
         errata = parse_errata(_read(errata_path, sources), sources.rel(errata_path), text.split("\n"))
     outline = parse_outline(text, sources.rel(sources.syllabus), errata, strict=sources.strict_outline)
+    if sources.supplement.is_file():
+        outline = outline.with_supplement(parse_outline(
+            _read(sources.supplement, sources), sources.rel(sources.supplement), strict=sources.strict_outline,
+            first_unit=len(outline.units) + 1))
     known = {t.id for t in outline.topics}
 
     contents = {}

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
 from generator.cli import main
 
 from .test_pdf import bookmarks
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass
@@ -32,8 +36,15 @@ def atlas(capsys, cache_dir):
 def test_check_accounts_for_every_line(atlas):
     out = atlas("check", "--lines")
     assert out.returncode == 0, out.stderr
-    assert "units 9, chapters 28, topics 100, points 519" in out.stdout
+    assert "data/syllabus.txt: units 9, chapters 28, topics 100, points 519" in out.stdout
     assert "lines: parsed 650, corrected 26, auto-corrected 6, skipped 5" in out.stdout
+    # the supplement is accounted apart: its own line count, units numbered after the source's
+    supplement = (ROOT / "data" / "supplement.txt").read_text(encoding="utf-8")
+    lines = [line for line in supplement.split("\n") if line.strip()]
+    assert f"data/supplement.txt: {len(lines)} non-blank lines" in out.stdout
+    units = re.findall(r"^\d+ ", supplement, re.M)
+    assert f"data/supplement.txt: units {len(units)}, " in out.stdout
+    assert f"lines: parsed {len(lines)}, corrected 0, auto-corrected 0, skipped 0" in out.stdout
     assert "   80  corrected      topic 1.2.2  (corrected to '1.2.2 结构型设计模式'" in out.stdout
     assert "  614  auto-corrected chapter 9.1  (corrected to '9.1 互联网并发云盘'" in out.stdout
     assert "   34  skipped        nothing  (过渡性的个人叙述" in out.stdout

@@ -52,7 +52,8 @@ def test_contains_tree(atlas):
     contains = nx.DiGraph([(u, v) for u, v, d in g.edges(data=True) if d["kind"] == "contains"])
     assert nx.is_tree(contains.to_undirected()) is False  # several units: a forest
     assert nx.is_forest(contains.to_undirected())
-    assert sum(1 for n in g if n.startswith("point:")) == 519
+    assert sum(1 for n in g if n.startswith("point:")) == sum(len(t.points) for t in atlas.outline.topics)
+    assert sum(1 for t in atlas.outline.topics if not t.supplement for _ in t.points) == 519
     assert all(contains.in_degree(n) == 1 for n in contains if not n.startswith("unit:"))
 
 

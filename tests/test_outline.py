@@ -207,3 +207,32 @@ def test_a_remaining_error_shows_the_line_and_the_entry_that_would_fix_it():
     assert err.value.line == 4 and "expected 1.1.2" in err.value.message
     assert "  4 | 1.1.4 D" in err.value.message
     assert 'original: "1.1.4 D"\n  correction: "1.1.2 D"' in err.value.message
+
+
+SUPPLEMENT = ROOT / "data" / "supplement.txt"
+
+
+def test_supplement_continues_the_numbering_and_is_marked(real):
+    text = SUPPLEMENT.read_text(encoding="utf-8")
+    supplement = parse_outline(text, "data/supplement.txt", first_unit=len(real.units) + 1)
+    merged = real.with_supplement(supplement)
+    assert [u.id for u in supplement.units][0] == "10"
+    assert [u.id for u in merged.units] == [str(n) for n in range(1, len(merged.units) + 1)]
+    assert all(u.supplement for u in supplement.units) and not any(u.supplement for u in real.units)
+    assert all(t.supplement == (t.unit_id in {u.id for u in supplement.units}) for t in merged.topics)
+    source_topics = re.findall(r"^\d+\.\d+\.\d+ ", text, re.M)
+    assert len(supplement.topics) == len(source_topics)
+    # the source is read exactly as without the supplement: records and corrections are the source's own
+    assert merged.records == real.records and merged.corrections == real.corrections
+    assert merged.path_of("1") == "data/syllabus.txt" and merged.path_of("10") == "data/supplement.txt"
+
+
+@pytest.mark.parametrize("text, line, message", [
+    ("前言\n10 补充\n", 1, "a supplement starts with its first unit (`10 Title`)"),
+    ("1 补充\n1.1 章\n- 点\n", 1, "unit 1 is out of order: expected 10"),
+    ("10 补充\n10.1 章\n10.1.1 主题\n- 点\n12 跳号\n", 5, "unit 12 is out of order: expected 11"),
+])
+def test_supplement_errors_name_the_line(text, line, message):
+    with pytest.raises(AtlasError) as err:
+        parse_outline(text, "supplement.txt", first_unit=10)
+    assert err.value.line == line and message in err.value.message

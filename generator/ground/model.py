@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 class AtlasError(Exception):
@@ -51,6 +51,7 @@ class Topic:
     points: tuple[Point, ...]
     corrections: tuple[Correction, ...] = ()
     implicit: bool = False
+    supplement: bool = False  # from the site's own supplement outline (本站补充), not the source syllabus
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ class Unit:
     line: int
     chapters: tuple[Chapter, ...]
     correction: Correction | None = None
+    supplement: bool = False
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,17 @@ class Outline:
     preface: tuple[PrefaceSection, ...]
     records: tuple[LineRecord, ...]
     corrections: tuple[Correction, ...] = ()
+    supplement: Outline | None = None  # the site's own units after the source's; its lines are accounted apart
+
+    def with_supplement(self, supplement: Outline) -> Outline:
+        """The source's units followed by the supplement's; records and corrections stay the source's own."""
+        return replace(self, units=self.units + supplement.units, supplement=supplement)
+
+    def path_of(self, unit_id: str) -> str:
+        """The file a unit (and so its chapters' and topics' line numbers) comes from."""
+        if self.supplement and any(u.id == unit_id for u in self.supplement.units):
+            return self.supplement.path
+        return self.path
 
     @property
     def chapters(self) -> list[Chapter]:

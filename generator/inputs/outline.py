@@ -121,9 +121,12 @@ class _Draft:
 
 
 def parse_outline(text: str, path: str, errata: dict[int, Correction] | None = None, *,
-                  strict: bool = False) -> Outline:
+                  strict: bool = False, first_unit: int = 1) -> Outline:
     """Parse the outline. Numbering must run 1, 2, 3 at every level; a repeated number is renumbered onward and
-    other general slips are fixed (`strict`: they are errors); any other break is an error with the line."""
+    other general slips are fixed (`strict`: they are errors); any other break is an error with the line.
+    A supplement (`first_unit` after the source's last unit) is read the same way but has no preface: its units
+    are marked as the site's own."""
+    supplement = first_unit > 1
     errata = errata or {}
     raw_lines = text.split("\n")
     if not text.strip():
@@ -197,6 +200,8 @@ def parse_outline(text: str, path: str, errata: dict[int, Correction] | None = N
             raise AtlasError(path, number, f"{rule}: {RULES[rule]} (--strict-outline)"
                              + errata_hint(number, raw_text.strip(), corr.correction))
         if not units and not UNIT_RE.match(line):
+            if supplement:
+                raise AtlasError(path, number, f"a supplement starts with its first unit (`{first_unit} Title`)")
             m_item, m_bullet = ITEM_RE.match(line), BULLET_RE.match(line)
             next_is_item = pos + 1 < len(stream) and ITEM_RE.match(stream[pos + 1][1])
             if m_item:
@@ -246,7 +251,7 @@ def parse_outline(text: str, path: str, errata: dict[int, Correction] | None = N
             unit.children.append(chapter)
             record(number, raw_text, corr, f"chapter {c}")
         elif m := UNIT_RE.match(line):
-            u = expect("unit", m[1], str(len(units) + 1), number, line)
+            u = expect("unit", m[1], str(len(units) + first_unit), number, line)
             line, corr = renumbered(number, raw_text, corr, line, m[1], u)
             claim("unit", u, number, line)
             unit, chapter, topic = _Draft(u, m[2].strip(), number, corr), None, None
@@ -276,7 +281,7 @@ def parse_outline(text: str, path: str, errata: dict[int, Correction] | None = N
     preface = [s for s in preface if s.children]
     return Outline(
         path=path,
-        units=tuple(_freeze_unit(u) for u in units),
+        units=tuple(_freeze_unit(u, supplement) for u in units),
         preface=tuple(_freeze_section(s) for s in preface),
         records=tuple(sorted(records, key=lambda r: r.line)),
         corrections=tuple(applied[n] for n in sorted(applied)),
@@ -297,16 +302,18 @@ def _slug(title: str, position: int) -> str:
     return ascii_part or f"section-{position}"
 
 
-def _freeze_unit(u: _Draft) -> Unit:
+def _freeze_unit(u: _Draft, supplement: bool) -> Unit:
     chapters = tuple(
-        Chapter(c.id, c.title, c.line, tuple(_freeze_topic(t, u.id, c.id) for t in c.children), c.correction)
+        Chapter(c.id, c.title, c.line, tuple(_freeze_topic(t, u.id, c.id, supplement) for t in c.children),
+                c.correction)
         for c in u.children
     )
-    return Unit(u.id, u.title, u.line, chapters, u.correction)
+    return Unit(u.id, u.title, u.line, chapters, u.correction, supplement)
 
 
-def _freeze_topic(t: _Draft, unit_id: str, chapter_id: str) -> Topic:
-    return Topic(t.id, t.title, t.line, unit_id, chapter_id, tuple(t.children), tuple(t.corrections), t.implicit)
+def _freeze_topic(t: _Draft, unit_id: str, chapter_id: str, supplement: bool) -> Topic:
+    return Topic(t.id, t.title, t.line, unit_id, chapter_id, tuple(t.children), tuple(t.corrections), t.implicit,
+                 supplement)
 
 
 def _freeze_section(s: _Draft) -> PrefaceSection:

@@ -88,25 +88,41 @@ def preface_coverage(atlas: Atlas) -> list[PrefaceCoverage]:
 
 def line_report(outline: Outline) -> str:
     """One line per non-blank source line: parsed, corrected by an erratum or auto-corrected by a rule (and how),
-    or skipped (and why)."""
-    out = [f"{outline.path}: {len(outline.records)} non-blank lines"]
-    for r in outline.records:
-        detail = f"  ({r.detail})" if r.detail else ""
-        out.append(f"{r.line:5d}  {r.status:<14} {r.what}{detail}")
+    or skipped (and why). The supplement's lines follow, accounted apart."""
+    out = []
+    for part in (outline, outline.supplement):
+        if part is None:
+            continue
+        out.append(f"{part.path}: {len(part.records)} non-blank lines")
+        for r in part.records:
+            detail = f"  ({r.detail})" if r.detail else ""
+            out.append(f"{r.line:5d}  {r.status:<14} {r.what}{detail}")
     return "\n".join(out)
 
 
 def summary(outline: Outline, rows: list[Coverage]) -> str:
-    statuses = {s: sum(1 for r in outline.records if r.status == s) for s in ("parsed", "corrected", "auto-corrected",
-                                                                                "skipped")}
-    topics = outline.topics
-    return "\n".join([
-        f"units {len(outline.units)}, chapters {len(outline.chapters)}, topics {len(topics)}, "
-        f"points {sum(len(t.points) for t in topics)}, preface sections {len(outline.preface)}",
-        "lines: " + ", ".join(f"{k} {v}" for k, v in statuses.items()),
-        f"content: {sum(r.has_content for r in rows)}/{len(rows)} topics written, "
-        f"{sum(r.complete for r in rows)} complete",
-    ])
+    """Counts per file: the source syllabus and the site's supplement are accounted apart."""
+    out = []
+    for part in (outline, outline.supplement):
+        if part is None:
+            continue
+        own = {u.id for u in part.units} if part is outline.supplement else {
+            u.id for u in outline.units if not u.supplement}
+        units = [u for u in outline.units if u.id in own]
+        chapters = [c for u in units for c in u.chapters]
+        topics = [t for c in chapters for t in c.topics]
+        mine = [r for r in rows if r.unit_id in own]
+        statuses = {s: sum(1 for r in part.records if r.status == s)
+                    for s in ("parsed", "corrected", "auto-corrected", "skipped")}
+        out += [
+            f"{part.path}: units {len(units)}, chapters {len(chapters)}, topics {len(topics)}, "
+            f"points {sum(len(t.points) for t in topics)}"
+            + (f", preface sections {len(part.preface)}" if part is outline else ""),
+            "  lines: " + ", ".join(f"{k} {v}" for k, v in statuses.items()),
+            f"  content: {sum(r.has_content for r in mine)}/{len(mine)} topics written, "
+            f"{sum(r.complete for r in mine)} complete",
+        ]
+    return "\n".join(out)
 
 
 def preface_table(rows: list[PrefaceCoverage]) -> str:
@@ -125,8 +141,8 @@ def coverage_table(rows: list[Coverage]) -> str:
 
 def incomplete(atlas: Atlas, rows: list[Coverage], units: set[str], preface: list[PrefaceCoverage] | None) -> list[str]:
     """`file:line: …` for each topic of the required units that is not complete, and each incomplete preface."""
-    problems = [f"{atlas.outline.path}:{atlas.topic(r.topic_id).line}: topic {r.topic_id} is not complete: "
-                f"{'; '.join(r.missing())}" for r in rows if r.unit_id in units and not r.complete]
+    problems = [f"{atlas.outline.path_of(r.unit_id)}:{atlas.topic(r.topic_id).line}: topic {r.topic_id} is not "
+                f"complete: {'; '.join(r.missing())}" for r in rows if r.unit_id in units and not r.complete]
     problems += [f"{atlas.outline.path}: preface {r.section_id} is not complete: items {r.written_items}/{r.items}, "
                  f"entries {r.written_entries}/{r.entries}" for r in preface or [] if not r.complete]
     return problems
