@@ -19,7 +19,7 @@ from .ground.model import (
     UsageError,
 )
 from .ground.yamldata import load
-from .inputs.content import normalize_heading, parse_content
+from .inputs.content import normalize_heading, parse_content, topic_refs
 from .inputs.graph import (
     build_graph,
     learning_path,
@@ -175,9 +175,14 @@ def load_graph_spec(sources: Sources) -> GraphSpec:
 
 
 def check_consistency(atlas: Atlas) -> None:
-    """Content headings must be the topic's points in syllabus order; snippet `point`s must exist."""
+    """Content headings must be the topic's points in syllabus order; snippet `point`s and `[[id]]` links must
+    exist."""
+    known = {t.id for t in atlas.outline.topics}
     for ident, content in atlas.contents.items():
         _check_sections(content, [p.title for p in atlas.topic(ident).points], f"topic {ident}")
+        for target, line in topic_refs(content):
+            if target not in known:
+                raise AtlasError(content.path, line, f"[[{target}]] links to no topic of the outline")
     for section in atlas.outline.preface:
         content = atlas.preface.get(section.id)
         if content:
@@ -188,7 +193,6 @@ def check_consistency(atlas: Atlas) -> None:
             if spec.point and normalize_heading(spec.point) not in points:
                 raise AtlasError(spec.path, None, f"`point: {spec.point}` is not a point of topic {ident}")
     sections = {s.id: {i.number for i in s.items} for s in atlas.outline.preface}
-    known = {t.id for t in atlas.outline.topics}
     for link in atlas.spec.preface_links:
         if link.item not in sections.get(link.section, set()):
             raise AtlasError(link.path, link.line, f"no preface item {link.section} {link.item})")

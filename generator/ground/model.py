@@ -147,11 +147,13 @@ class Reference:
 
 @dataclass(frozen=True)
 class Section:
-    """A `##` section of a content file; `line` is where its heading stands in that file."""
+    """A `##` section of a content file; `line` is where its heading stands in that file, `body_line` where the
+    (stripped) body starts, so a fault inside the body is reported on its own line."""
 
     title: str
     body: str
     line: int
+    body_line: int = 0
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,9 @@ from ..ground.model import AtlasError, Question, Reference, Section, TopicConten
 from ..ground.yamldata import load, require
 
 FENCE_RE = re.compile(r"^(`{3,}|~{3,})")
+# `[[4.3.3]]` or `[[4.3.3|零拷贝]]` in written Markdown: a link to another topic, resolved per output (a page link on
+# the site, an anchor in the PDF) and checked against the outline, so an overview can point at the details.
+TOPIC_LINK_RE = re.compile(r"\[\[(\d+(?:\.\d+)+)(?:\|([^\]\n]+))?\]\]")
 
 
 def parse_content(text: str, path: str, ident: str, *, full: bool = True) -> TopicContent:
@@ -63,7 +66,25 @@ def split_sections(lines: list[str], first_line: int) -> tuple[str, tuple[Sectio
             sections[-1][2].append(line)
         else:
             intro.append(line)
-    return "\n".join(intro).strip(), tuple(Section(t, "\n".join(body).strip(), n) for t, n, body in sections)
+    return "\n".join(intro).strip(), tuple(_section(t, n, body) for t, n, body in sections)
+
+
+def _section(title: str, line: int, body: list[str]) -> Section:
+    blank = next((i for i, text in enumerate(body) if text.strip()), 0)
+    return Section(title, "\n".join(body).strip(), line, line + 1 + blank)
+
+
+def topic_refs(content: TopicContent) -> list[tuple[str, int | None]]:
+    """Every `[[id]]` a content file links to, with the line it stands on where known (sections), for checking.
+    The summary is plain text (it is the page's meta description and the map's hover): a link there is an error."""
+    if TOPIC_LINK_RE.search(content.summary):
+        raise AtlasError(content.path, 2, "the summary is plain text: write topic links ([[id]]) in the sections")
+    refs = [(m[1], None) for text in (content.intro, *(q.a for q in content.questions))
+            for m in TOPIC_LINK_RE.finditer(text)]
+    for section in content.sections:
+        for m in TOPIC_LINK_RE.finditer(section.body):
+            refs.append((m[1], section.body_line + section.body.count("\n", 0, m.start())))
+    return refs
 
 
 def _list(meta: dict, key: str, path: str, positions: dict[int, int]) -> list:

@@ -54,7 +54,7 @@ def render_pages(atlas: Atlas, render_dot: Callable[..., str], extras: Extras) -
         return {"steps": refs, "hours": path_hours(g, ids), "unwritten": sum(1 for r in refs if not r["written"])}
 
     def body(content, section) -> str:
-        return embed_diagrams(section.body, content.path, section.line + 1, render_dot)
+        return embed_diagrams(section.body, content.path, section.body_line, render_dot)
 
     common = {"downloads": extras.downloads, "site": atlas.site, "topics_dir": atlas.topics_dir}
     preface_links = {(lk.section, lk.item): lk.topics for lk in atlas.spec.preface_links}
@@ -62,7 +62,7 @@ def render_pages(atlas: Atlas, render_dot: Callable[..., str], extras: Extras) -
         for chapter in unit.chapters:
             for topic in chapter.topics:
                 page = topic_page(topic.id)
-                view = topic_view(atlas, topic.id)
+                view = topic_view(atlas, topic.id, lambda t, page=page: link(page, topic_page(t)))
                 points = [{"point": pv.point, "body": body(view.content, pv.section) if pv.section else None,
                            "snippets": _grouped([_snippet(sv, page) for sv in pv.snippets])} for pv in view.points]
                 pages[page] = env.get_template("topic.md.j2").render(

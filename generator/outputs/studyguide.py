@@ -142,7 +142,7 @@ def guide_html(atlas: Atlas, render_dot: Callable[..., str], *, dialect: tuple[l
 
 def _topic(atlas: Atlas, topic: Topic, convert: _Converter, render_dot: Callable[..., str],
            included: set[str]) -> dict:
-    view = topic_view(atlas, topic.id)
+    view = topic_view(atlas, topic.id, lambda t: f"#topic-{t}" if t in included else None)
     content = view.content
 
     def ref(n: Neighbour) -> dict:
@@ -152,7 +152,7 @@ def _topic(atlas: Atlas, topic: Topic, convert: _Converter, render_dot: Callable
     if view.prereqs or view.unlocks:
         figure = Markup(_print_svg(render_dot(neighbourhood_dot(atlas.graph, topic.id, lambda t: f"#topic-{t}"))))
     points = [{"point": pv.point,
-               "body": convert(pv.section.body, content.path, pv.section.line + 1) if pv.section else None,
+               "body": convert(pv.section.body, content.path, pv.section.body_line) if pv.section else None,
                "snippets": [_snippet(sv, convert) for sv in pv.snippets]} for pv in view.points]
     questions = [{"q": q.q, "a": convert(q.a, content.path)} for q in content.questions] if content else []
     return {"topic": topic, "unit": view.unit, "chapter": view.chapter, "content": content, "hours": view.hours,

@@ -7,11 +7,23 @@ What differs per output (Markdown or print HTML, links or page numbers) is left 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from ..atlas import Atlas, section_for
-from ..ground.model import Chapter, Point, Section, SnippetResult, SnippetSpec, Topic, TopicContent, Unit
-from ..inputs.content import normalize_heading
+from ..ground.markup import md
+from ..ground.model import (
+    Chapter,
+    Point,
+    Question,
+    Section,
+    SnippetResult,
+    SnippetSpec,
+    Topic,
+    TopicContent,
+    Unit,
+)
+from ..inputs.content import TOPIC_LINK_RE, normalize_heading
 from ..inputs.graph import prerequisites_of, related, topic_hours, unlocks
 from ..inputs.services import NEED_HELP
 from ..inputs.snippets import run_hint
@@ -68,11 +80,15 @@ def snippet_view(atlas: Atlas, spec: SnippetSpec) -> SnippetView:
     return SnippetView(spec, result, run_hint(spec), tuple(NEED_HELP[n] for n in spec.needs), figures)
 
 
-def topic_view(atlas: Atlas, topic_id: str) -> TopicView:
+def topic_view(atlas: Atlas, topic_id: str, href: Callable[[str], str | None] | None = None) -> TopicView:
+    """`href` says where a `[[id]]` in the content points in this output (see `linked`); without it the content
+    is left as written (the map's hover shows only the summary, which holds no links)."""
     topic = atlas.topic(topic_id)
     unit = next(u for u in atlas.outline.units if u.id == topic.unit_id)
     chapter = next(c for c in unit.chapters if c.id == topic.chapter_id)
     content = atlas.contents.get(topic_id)
+    if content and href:
+        content = linked(atlas, content, href)
     by_point: dict[str, list[SnippetView]] = {normalize_heading(p.title): [] for p in topic.points}
     loose = []
     for spec in atlas.snippets.get(topic_id, []):
@@ -89,3 +105,19 @@ def topic_view(atlas: Atlas, topic_id: str) -> TopicView:
     return TopicView(topic, unit, chapter, content, topic_hours(g, topic_id), points, tuple(loose),
                      neighbours(prerequisites_of(g, topic_id)), neighbours(unlocks(g, topic_id)),
                      neighbours(related(g, topic_id)))
+
+
+def linked(atlas: Atlas, content: TopicContent, href: Callable[[str], str | None]) -> TopicContent:
+    """The content with every `[[id]]` written as a Markdown link: `href(id)` is the page (site) or anchor (PDF),
+    None where the target is not in this output (a track's guide), which leaves the topic named as plain text."""
+    def one(text: str) -> str:
+        def sub(m) -> str:
+            topic = atlas.topic(m[1])
+            label = md(m[2].strip() if m[2] else f"{topic.id} {topic.title}")
+            target = href(topic.id)
+            return f"[{label}]({target})" if target else label
+        return TOPIC_LINK_RE.sub(sub, text)
+
+    return replace(content, intro=one(content.intro),
+                   questions=tuple(Question(q.q, one(q.a)) for q in content.questions),
+                   sections=tuple(replace(s, body=one(s.body)) for s in content.sections))
