@@ -4,6 +4,7 @@ text where the target is not in a track's guide; and a supplement outline built 
 from __future__ import annotations
 
 import html
+import re
 
 import pytest
 
@@ -52,7 +53,13 @@ def test_links_become_page_links_and_the_supplement_is_marked(linked, tmp_path, 
     assert '<a href="2.1.0.html">2.1.0 算法</a>' in page  # the id and the title when no text is given
     assert '<a href="1.1.2.html">1.1.2 栈与队列</a>' in page  # in an answer too
     assert "[[" not in page
-    assert (site / "topics" / "3.1.1.html").is_file()
+    supplement = (site / "topics" / "3.1.1.html").read_text(encoding="utf-8")
+    assert '<span class="atlas-supplement"' in supplement and "本站补充" in supplement
+    assert "本站补充" not in page.split('class="md-content"')[1]  # a source topic is not marked
+    assert "本单元不在原大纲里" in (site / "units" / "3.html").read_text(encoding="utf-8")
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert re.search(r"3 补充</a>（1 章） · <span class=\"atlas-supplement\"", home)
+    assert re.search(r"3 补充 · 本站补充", home)  # in the navigation
 
 
 def test_in_the_pdf_links_are_anchors_or_plain_text_outside_the_guide(linked):

@@ -105,14 +105,15 @@ def build_graph(outline: Outline, spec: GraphSpec, hours: dict[str, float] | Non
     topic_order = {t.id: i for i, t in enumerate(outline.topics)}
     g = nx.DiGraph()
     for order, unit in enumerate(outline.units):
-        g.add_node(f"unit:{unit.id}", kind="unit", label=unit.title, unit=unit.id, order=order)
+        g.add_node(f"unit:{unit.id}", kind="unit", label=unit.title, unit=unit.id, order=order,
+                   supplement=unit.supplement)
         for chapter in unit.chapters:
             g.add_node(f"chapter:{chapter.id}", kind="chapter", label=chapter.title, unit=unit.id)
             g.add_edge(f"unit:{unit.id}", f"chapter:{chapter.id}", kind="contains")
             for topic in chapter.topics:
                 node = topic_node(topic.id)
                 g.add_node(node, kind="topic", label=topic.title, unit=unit.id, chapter=chapter.id,
-                           order=topic_order[topic.id], hours=hours.get(topic.id, 0.0))
+                           order=topic_order[topic.id], hours=hours.get(topic.id, 0.0), supplement=topic.supplement)
                 g.add_edge(f"chapter:{chapter.id}", node, kind="contains")
                 for point in topic.points:
                     pnode = f"point:{topic.id}:{point.index}"

@@ -14,6 +14,7 @@ from ..ground.model import Topic
 from ..inputs.graph import learning_path, path_hours, path_to_goals, topic_hours
 from ..views.diagrams import embed_diagrams
 from ..views.paths import chapter_page, figure_file, link, preface_page, snippet_file, topic_page, unit_page
+from ..views.style import SUPPLEMENT, SUPPLEMENT_NOTE
 from ..views.topicview import SnippetView, topic_view
 
 LANGUAGE_ORDER = ["c", "cpp", "python"]
@@ -35,7 +36,7 @@ def _env() -> jinja2.Environment:
                              trim_blocks=True, lstrip_blocks=True)
     env.filters.update(md=markup.md, attr=markup.attr, description=markup.description, url=markup.url,
                        hours=markup.hours)
-    env.globals.update(fence=markup.fence)
+    env.globals.update(fence=markup.fence, SUPPLEMENT=SUPPLEMENT, SUPPLEMENT_NOTE=SUPPLEMENT_NOTE)
     return env
 
 

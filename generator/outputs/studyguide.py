@@ -21,6 +21,7 @@ from ..ground.model import AtlasError, Topic
 from ..inputs.graph import path_hours
 from ..views.diagrams import embed_diagrams
 from ..views.maps import neighbourhood_dot, whole_map_dot
+from ..views.style import SUPPLEMENT, SUPPLEMENT_NOTE
 from ..views.topicview import Neighbour, SnippetView, topic_view
 from .tex import math_html
 
@@ -85,6 +86,7 @@ def _env() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.PackageLoader("generator", "templates"), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(hours=hours)
+    env.globals.update(SUPPLEMENT=SUPPLEMENT, SUPPLEMENT_NOTE=SUPPLEMENT_NOTE)
     return env
 
 

@@ -17,6 +17,7 @@ from ..atlas import Atlas
 from ..ground import markup
 from ..ground.model import AtlasError
 from ..views.paths import ERRATA, INDEX, MAP, TRACKS, chapter_page, preface_page, topic_page, unit_page
+from ..views.style import SUPPLEMENT
 
 CONFIG = "mkdocs.yml"
 
@@ -84,7 +85,8 @@ def nav(atlas: Atlas, extra: list | None = None) -> list:
             entries += [{esc(f"{t.id} {t.title}" if not t.implicit else f"{chapter.id} {t.title}（要点）"):
                          topic_page(t.id)} for t in chapter.topics]
             chapters.append({esc(f"{chapter.id} {chapter.title}"): entries})
-        items.append({esc(f"{unit.id} {unit.title}"): [{"本单元概览": unit_page(unit.id)}, *chapters]})
+        label = f"{unit.id} {unit.title}" + (f" · {SUPPLEMENT}" if unit.supplement else "")
+        items.append({esc(label): [{"本单元概览": unit_page(unit.id)}, *chapters]})
     items.append({"知识地图": MAP})
     items.append({"学习路线": TRACKS})
     items.append({"勘误与来源": ERRATA})

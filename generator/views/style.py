@@ -10,6 +10,11 @@ PALETTE = ["#3f51b5", "#e65100", "#2e7d32", "#c2185b", "#00838f", "#6d4c41", "#7
            "#d84315", "#1565c0", "#558b2f"]
 
 
+# How a unit, chapter or topic of the site's own supplement outline is marked wherever a reader meets it.
+SUPPLEMENT = "本站补充"
+SUPPLEMENT_NOTE = "原大纲没有、本站为面试补充的内容"
+
+
 def unit_colour(unit_id: str) -> str:
     return PALETTE[(int(unit_id) - 1) % len(PALETTE)] if unit_id.isdigit() else PALETTE[0]
 
