@@ -1,4 +1,4 @@
-# caption: 用 Redis 做分布式限流：Lua 令牌桶（EVALSHA，时间取自服务器 TIME）被 4 个客户端同时狂刷 1 秒，放行数不超过 突发 + 速率 × 时间；对照“读-改-写”分两步做时两个客户端用 1 个令牌各放行 1 次；INCR+EXPIRE 固定窗口计数
+# caption: 用 Redis 做分布式限流：Lua 令牌桶（EVALSHA，时间取自服务器 TIME）被 4 个客户端同时狂刷 1 秒，放行数不超过 突发 + 速率 × 时间；对照“读-改-写”分两步做时两个客户端用 1 个令牌各放行 1 次；有序集合滑动日志在窗口边界只放行限额；INCR+EXPIRE 固定窗口计数
 # point: 用 Redis 做分布式限流
 # timeout: 30
 # needs: redis
@@ -71,7 +71,7 @@ return ok
 """
 RATE, BURST, KEY = 300, 30, "rl:tb:api"
 r = Redis()
-r("DEL", KEY, "rl:race", "rl:fw")
+r("DEL", KEY, "rl:race", "rl:fw", "rl:log")
 sha = r("SCRIPT", "LOAD", TOKEN_BUCKET)
 
 admitted, calls = [0] * 4, [0] * 4
@@ -107,6 +107,20 @@ a("HSET", "rl:race", "tokens", ta - 1), b("HSET", "rl:race", "tokens", tb - 1)
 print(f"read-modify-write in two steps: 1 token, {passed} requests passed")
 assert passed == 2
 
+# sliding log on a sorted set: one member per admitted request, scores are times; the caller passes the time
+# here (virtual ms) so the window boundary is replayed exactly: 100 requests in 0.9-1.0 s, 100 in 1.0-1.1 s
+SLIDING_LOG = """
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', tonumber(ARGV[1]) - tonumber(ARGV[2]))
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then return 0 end
+redis.call('ZADD', KEYS[1], ARGV[1], ARGV[4])
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return 1
+"""
+ok = sum(r("EVAL", SLIDING_LOG, 1, "rl:log", 900 + i, 1000, 100, f"req{i}") for i in range(200))
+print(f"sliding log (ZSET), limit 100 per 1000 ms, 200 requests in 900-1099 ms: {ok} admitted, "
+      f"set holds {r('ZCARD', 'rl:log')} members")
+assert ok == 100
+
 # fixed window: INCR the counter of the current second; the first INCR sets its expiry
 window = f"rl:fw:{int(time.time())}"
 counts = []
@@ -118,4 +132,4 @@ for _ in range(8):
 allowed = sum(n <= 5 for n in counts)
 print(f"fixed window INCR, limit 5: counters {counts} -> {allowed} allowed, TTL {r('TTL', window)} s")
 assert counts == list(range(1, 9)) and allowed == 5   # the key names the window, computed once here
-r("DEL", KEY, "rl:race", window)
+r("DEL", KEY, "rl:race", "rl:log", window)
