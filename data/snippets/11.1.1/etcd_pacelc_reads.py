@@ -14,7 +14,7 @@ EPS = os.environ["ATLAS_ETCD_ENDPOINTS"].split(",")
 ENV = {**os.environ, "ETCDCTL_API": "3"}
 st = json.loads(subprocess.run([os.environ["ATLAS_ETCDCTL"], "--endpoints", ",".join(EPS), "endpoint", "status",
                                 "-w", "json"], capture_output=True, text=True, env=ENV, check=True).stdout)
-follower = next(r["Endpoint"] for r in st if r["Status"]["leader"] != r["Status"]["header"]["member_id"])
+follower = next(r["Endpoint"] for r in st if r["Status"].get("leader", 0) != r["Status"]["header"]["member_id"])
 host, port = follower.split("//")[1].split(":")
 conn = http.client.HTTPConnection(host, int(port), timeout=10)     # one keep-alive connection, JSON gateway
 KEY = base64.b64encode(f"/pacelc/{os.getpid()}".encode()).decode()

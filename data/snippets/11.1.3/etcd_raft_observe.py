@@ -29,7 +29,7 @@ def ctl(eps, *args, timeout="3s"):
 def status(eps):
     """endpoint -> (member id, leader id, term, commit index, applied index); silent members are left out"""
     rows = json.loads(ctl(eps, "endpoint", "status", "-w", "json", timeout="1s").stdout or "[]")
-    return {r["Endpoint"]: (r["Status"]["header"]["member_id"], r["Status"]["leader"], r["Status"]["raftTerm"],
+    return {r["Endpoint"]: (r["Status"]["header"]["member_id"], r["Status"].get("leader", 0), r["Status"]["raftTerm"],
                             r["Status"]["raftIndex"], r["Status"].get("raftAppliedIndex", 0)) for r in rows}
 
 
@@ -84,7 +84,7 @@ try:
     mv = ctl([leader], "move-leader", format(target_id, "x"))
     leader2, term2 = wait_leader(eps, min_term=term)
     print(f"3) move-leader: leader {leader[-5:]} -> {leader2[-5:]}, term {term} -> {term2} ({mv.returncode == 0})")
-    assert mv.returncode == 0 and leader2 != leader and term2 == term + 1
+    assert mv.returncode == 0 and leader2 != leader and term2 > term
 
     signal_member(leader2, signal.SIGSTOP)            # a frozen leader: like a long GC pause
     rest = [e for e in eps if e != leader2]
