@@ -43,6 +43,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--to", help="only the learning path to this topic")
     parser.add_argument("--out", help="keep the PDF here (default: a temporary file)")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                        help="processes laying out the whole guide's parts (default: one per CPU)")
     args = parser.parse_args()
 
     atlas = load_atlas(Sources.default(ROOT))
@@ -56,7 +58,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         target = Path(args.out) if args.out else Path(tmp) / "guide.pdf"
         start = time.perf_counter()
-        pdf.write_pdf_cached(html, target, Path(tmp) / "cache")  # cold: an empty cache, so a full layout
+        pdf.write_pdf_cached(html, target, Path(tmp) / "cache", args.workers)  # cold: an empty cache, a full layout
         pdf_seconds = time.perf_counter() - start
         start = time.perf_counter()
         pdf.write_pdf_cached(html, Path(tmp) / "again.pdf", Path(tmp) / "cache")  # warm: the same HTML again
@@ -69,7 +71,7 @@ def main() -> int:
     print(f"topics:            {topics} ({sum(1 for t in (topic_ids or atlas.contents) if t in atlas.contents)} "
           f"written), snippet outputs: {len(atlas.results)}")
     print(f"HTML:              {html_seconds:6.1f} s  ({len(html.encode('utf-8')) / 1e6:.1f} MB)")
-    print(f"WeasyPrint:        {pdf_seconds:6.1f} s  ({pages / pdf_seconds:.1f} pages/s)")
+    print(f"WeasyPrint:        {pdf_seconds:6.1f} s  ({pages / pdf_seconds:.1f} pages/s, {args.workers} processes)")
     print(f"warm (cached):     {cached_seconds:6.2f} s  (the same HTML: copied from the cache)")
     print(f"pages:             {pages}")
     print(f"PDF size:          {size / 1e6:.1f} MB")

@@ -111,7 +111,7 @@ def cmd_pdf(args: argparse.Namespace) -> int:
     _progress("laying out the PDF")
     html = guide_html(atlas, functools.partial(render_dot, cache_dir=cache / "diagrams"),
                       dialect=mkdocs.markdown_extensions(sources.root), topic_ids=topic_ids, goal=goal, title=title)
-    write_pdf_cached(html, Path(args.out), cache / "pdf")
+    write_pdf_cached(html, Path(args.out), cache / "pdf", os.cpu_count() or 1)
     print(f"wrote {args.out} ({len(topic_ids) if topic_ids is not None else len(atlas.outline.topics)} topics)")
     return 0
 

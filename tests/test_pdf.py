@@ -17,7 +17,7 @@ from generator.atlas import Sources, load_atlas
 from generator.ground.model import AtlasError, SnippetResult
 from generator.inputs.graph import learning_path
 from generator.outputs import pdf as pdfout
-from generator.outputs import studyguide
+from generator.outputs import pdfparts, printcode, studyguide
 from generator.outputs.tex import tex_html
 from generator.site.mkdocs import markdown_extensions
 from generator.views.diagrams import render_dot
@@ -239,3 +239,54 @@ def test_unwritten_topics_of_a_chapter_are_one_table_not_a_page_each(mini, guide
     assert html.count('<table class="unwritten-topics">') == 2  # chapters 1.1 and 2.1 have no written topic
     assert '<th class="topic-ref" id="topic-1.1.1">1.1.1 链表</th><td>单链表；双链表</td>' in html
     assert '<article class="topic' not in html
+
+
+@pytest.fixture
+def split_guide(mini, guide, tmp_path) -> Path:
+    """A whole guide of three units (the third from a supplement) laid out unit by unit in two processes."""
+    (mini.parent / "supplement.txt").write_text("3 补充\n3.1 对比\n3.1.1 横向对比\n- 链表与数组\n", encoding="utf-8")
+    html = guide(load_atlas(Sources.for_syllabus(ROOT, mini)))
+    assert len(pdfparts.split(html).units) == 3
+    target = tmp_path / "whole.pdf"
+    pdfout.write_pdf(html, target, workers=2)
+    return target
+
+
+def test_a_guide_laid_out_in_parts_keeps_labels_bookmarks_and_links(split_guide):
+    from pypdf import PdfReader
+
+    reader = PdfReader(split_guide)
+    labels = reader.page_labels
+    assert labels[0] == "i" and labels[-2:] == ["3-1", "3-2"]
+    assert [label for label in labels if "-" in label] == ["1-1", "1-2", "2-1", "2-2", "3-1", "3-2"]
+    assert [(level, squash(t)) for level, t in bookmarks(split_guide)] == [
+        (1, "1基础"), (2, "1.1数据结构"), (3, "1.1.1链表"), (3, "1.1.2栈与队列"), (1, "2进阶"), (2, "2.1算法"),
+        (3, "2.1.0算法"), (1, "3补充"), (2, "3.1对比"), (3, "3.1.1横向对比")]
+    text = pdf_text(split_guide)
+    assert re.search(r"2 进阶 \.+ 2-1", text) and re.search(r"3\.1\.1\s+横向对比 \.+ 3-2", text)
+    # every internal link lands on the page its anchor is on, across the parts too (the contents links them all)
+    dests = reader.named_destinations
+    targets = [str(a.get_object()["/Dest"]) for page in reader.pages for a in page.get("/Annots") or []]
+    assert {"unit-1", "unit-2", "unit-3", "topic-3.1.1"} <= set(targets)
+    assert all(t in dests for t in targets)
+    assert labels[reader.get_destination_page_number(dests["topic-3.1.1"])] == "3-2"
+
+
+def test_the_map_is_split_per_unit_with_labels_printed_large_enough(guide_atlas, render):
+    maps = studyguide.unit_maps(guide_atlas, render, [u.id for u in guide_atlas.outline.units], None)
+    assert {m["key"].split(".")[0] for m in maps} == {u.id for u in guide_atlas.outline.units}
+    small = [(m["key"], round(m["label_pt"], 1)) for m in maps if m["label_pt"] < studyguide.MAP_MIN_PT]
+    assert not small, small
+
+
+def test_code_is_coloured_for_print_with_few_spans():
+    code = '#include <stdio.h>\nstatic const int n = 3; /* a <b> */\nint main(void) { puts("hi"); return 0; }\n'
+    html = printcode.colour(code, "c")
+    assert html.startswith('<span class="p">#include &lt;stdio.h&gt;\n</span><span class="k">static const int </span>n')
+    assert '<span class="c">/* a &lt;b&gt; */\n</span>' in html and '<span class="s">&quot;hi&quot;</span>' not in html
+    assert '<span class="s">"hi"</span>' in html
+    assert re.sub(r"<[^>]+>", "", html) == code.replace("<", "&lt;").replace(">", "&gt;")
+    assert printcode.colour("a <b>", "no-such-language") == "a &lt;b&gt;"
+    block = '<pre class="highlight"><code class="language-python">x = 1  # one &lt;</code></pre>'
+    assert printcode.colour_blocks(block) == ('<pre class="highlight"><code class="language-python">x = 1  '
+                                              '<span class="c"># one &lt;</span></code></pre>')

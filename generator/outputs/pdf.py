@@ -1,16 +1,21 @@
-"""HTML -> PDF with WeasyPrint: the font checks, characters no font can draw, and an atomic write."""
+"""HTML -> PDF with WeasyPrint: the font checks, characters no font can draw, layout of the whole guide's units in
+parallel processes joined into one file, and an atomic write."""
 
 from __future__ import annotations
 
 import bisect
 import functools
 import hashlib
+import multiprocessing
 import shutil
 import subprocess
+import tempfile
 import unicodedata
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from ..ground.model import AtlasError
+from . import pdfparts
 
 TEMPLATES = Path(__file__).parent.parent / "templates"  # the guide's stylesheet and images resolve from here
 
@@ -60,31 +65,125 @@ def without_tofu(html: str, ranges: list[tuple[int, int]]) -> str:
 _INVISIBLE = {"Cc", "Cf", "Zs", "Zl", "Zp"}
 
 
-def write_pdf(html: str, target: Path) -> None:
-    """Lay the guide out and write it; a temporary file is renamed into place, so no half-written PDF is left."""
-    from weasyprint import HTML  # imported here: loading WeasyPrint takes a second the rest of the CLI need not pay
-
+def write_pdf(html: str, target: Path, workers: int = 1) -> None:
+    """Lay the guide out and write it; a temporary file is renamed into place, so no half-written PDF is left.
+    A whole guide (with the template's part markers) is laid out unit by unit in `workers` processes and joined."""
     check_cjk_font()
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".part")
-    HTML(string=without_tofu(html, _font_ranges()),
-         base_url=str(TEMPLATES)).write_pdf(partial)
+    html = without_tofu(html, _font_ranges())
+    parts = pdfparts.split(html)
+    if parts is None:
+        lay_out(html, str(partial))
+    else:
+        _write_parts(parts, partial, workers)
     partial.replace(target)
 
 
-def write_pdf_cached(html: str, target: Path, cache_dir: Path | None) -> bool:
+def lay_out(document: str, path: str) -> list[list[str]]:
+    """One HTML document laid out and written; the anchors on each page, for the page labels of the contents."""
+    from weasyprint import HTML  # imported here: loading WeasyPrint takes a second the rest of the CLI need not pay
+
+    doc = HTML(string=document, base_url=str(TEMPLATES)).render()
+    doc.write_pdf(path)
+    return [sorted(page.anchors) for page in doc.pages]
+
+
+def _write_parts(parts: pdfparts.Split, target: Path, workers: int) -> None:
+    """Maps and units first (in parallel, each numbering its own pages), then the cover and contents with the
+    labels they reported, then one file: bookmarks, links across parts and page labels (`iii`, `图 2`, `4-12`)."""
+    runs = pdfparts.groups(parts.units, workers)
+    documents = [parts.maps_document()] + [parts.part_document(run) for run in runs]
+    with tempfile.TemporaryDirectory(prefix="atlas-pdf-") as tmp:
+        files = [str(Path(tmp) / f"part-{i}.pdf") for i in range(len(documents))]
+        documents = [pdfparts.external_links(d) for d in documents]
+        if workers > 1:
+            # fork: the workers start at once with WeasyPrint already imported (spawn would import it again, and
+            # re-run the caller's main module). The build's other thread only waits on MkDocs' process.
+            import weasyprint  # noqa: F401
+
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                anchors = list(pool.map(lay_out, documents[::-1], files[::-1]))[::-1]  # the maps, shortest, last
+        else:
+            anchors = [lay_out(d, f) for d, f in zip(documents, files)]
+        starts = [[("图 ", 0)]] + [[(f"{uid}-", first) for uid, first in pdfparts.unit_starts(pages, run)]
+                                   for run, pages in zip(runs, anchors[1:])]
+        labels = {a: label for pages, part in zip(anchors, starts)
+                  for a, label in pdfparts.page_labels(pages, part).items()}
+        front = str(Path(tmp) / "front.pdf")
+        count = len(lay_out(pdfparts.with_labels(pdfparts.external_links(parts.front_document()), labels), front))
+        ranges = [(0, "")]
+        for pages, part in zip(anchors, starts):
+            ranges += [(count + first, prefix) for prefix, first in part]
+            count += len(pages)
+        _join([front, *files], target, ranges)
+
+
+def _join(files: list[str], target: Path, ranges: list[tuple[int, str]]) -> None:
+    """One PDF from the parts, with page labels: `ranges` is (first page, prefix); no prefix is roman numbering."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject, TextStringObject
+
+    writer = PdfWriter()
+    for path in files:
+        writer.append(path)  # pages, bookmarks and named destinations
+    for page in writer.pages:
+        for ref in page.get("/Annots") or []:
+            annot = ref.get_object()
+            uri = str(annot.get("/A", {}).get("/URI", ""))
+            if uri.startswith(pdfparts.ELSEWHERE):
+                del annot["/A"]
+                annot[NameObject("/Dest")] = TextStringObject(uri[len(pdfparts.ELSEWHERE):])
+    for i, (first, prefix) in enumerate(ranges):
+        last = ranges[i + 1][0] - 1 if i + 1 < len(ranges) else len(writer.pages) - 1
+        writer.set_page_label(first, last, style="/D" if prefix else "/r", prefix=prefix or None)
+    writer.add_metadata(PdfReader(files[0]).metadata or {})
+    with open(target, "wb") as out:
+        writer.write(out)
+
+
+def write_pdfs_cached(documents: dict[Path, str], cache_dir: Path | None, workers: int) -> int:
+    """Several guides: the whole one laid out in parts, the others (learning paths) side by side, one per
+    process. Returns how many came from the cache."""
+    whole = {t: h for t, h in documents.items() if pdfparts.split(h) is not None}
+    paths_ = {t: h for t, h in documents.items() if t not in whole}
+    hits = sum(write_pdf_cached(h, t, cache_dir, workers) for t, h in whole.items())
+    missing = {t: h for t, h in paths_.items() if not _from_cache(h, t, cache_dir)}
+    hits += len(paths_) - len(missing)
+    if workers > 1 and len(missing) > 1:
+        import weasyprint  # noqa: F401  (see _write_parts: the forked workers share it)
+
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            list(pool.map(write_pdf_cached, missing.values(), missing, [cache_dir] * len(missing)))
+    else:
+        for target, html in missing.items():
+            write_pdf_cached(html, target, cache_dir)
+    return hits
+
+
+def _key(html: str) -> str:
+    from weasyprint import __version__ as weasyprint_version
+
+    return hashlib.sha256("\0".join([weasyprint_version, repr(_font_ranges()), html]).encode("utf-8")).hexdigest()
+
+
+def _from_cache(html: str, target: Path, cache_dir: Path | None) -> bool:
+    cached = cache_dir / f"{_key(html)}.pdf" if cache_dir else None
+    if cached is None or not cached.is_file():
+        return False
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(cached, target)
+    return True
+
+
+def write_pdf_cached(html: str, target: Path, cache_dir: Path | None, workers: int = 1) -> bool:
     """`write_pdf`, reusing an earlier layout of the very same HTML (the guide embeds its CSS and figures, so the
     HTML is all its input but the fonts and WeasyPrint). True when the PDF came from the cache."""
     if cache_dir is None:
-        write_pdf(html, target)
+        write_pdf(html, target, workers)
         return False
-    from weasyprint import __version__ as weasyprint_version
-
-    key = hashlib.sha256("\0".join([weasyprint_version, repr(_font_ranges()), html]).encode("utf-8")).hexdigest()
-    cached = cache_dir / f"{key}.pdf"
-    hit = cached.is_file()
-    if not hit:
-        write_pdf(html, cached)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(cached, target)
-    return hit
+    if _from_cache(html, target, cache_dir):
+        return True
+    write_pdf(html, cache_dir / f"{_key(html)}.pdf", workers)
+    _from_cache(html, target, cache_dir)
+    return False

@@ -20,16 +20,18 @@ from ..ground.markup import fence, hours
 from ..ground.model import AtlasError, Topic
 from ..inputs.graph import path_hours
 from ..views.diagrams import embed_diagrams
-from ..views.maps import neighbourhood_dot, whole_map_dot
+from ..views.maps import neighbourhood_dot, unit_map_dot, whole_map_dot
 from ..views.style import SUPPLEMENT, SUPPLEMENT_NOTE
 from ..views.topicview import Neighbour, SnippetView, topic_view
+from .printcode import colour_blocks
 from .tex import math_html
 
 DIAGRAM_SCALE = 0.75  # Graphviz draws at 14 pt by default; in print that is larger than the 9.5 pt text around it
 
 # The site's Markdown dialect is read from mkdocs.yml by the caller; these are the print changes to it.
 NOT_IN_PRINT = {"toc"}  # heading ids would collide across topics in one file
-# No Pygments colouring: its thousands of spans made WeasyPrint's parse, layout and PDF writing 2.4 times slower.
+# No Pygments HTML: its thousands of spans made WeasyPrint's parse, layout and PDF writing 2.4 times slower; code is
+# coloured by printcode instead, with a span per run of one kind.
 PRINT_CONFIG = {"pymdownx.highlight": {"use_pygments": False}}
 
 
@@ -52,7 +54,7 @@ class _Converter:
         rendered = self.md.convert(text)
         # A body's `###` would be an h3 (a topic) in the PDF outline; points are h4, so bodies start at h5.
         rendered = re.sub(r"<(/?)h([1-6])\b", lambda m: f"<{m[1]}h{min(6, int(m[2]) + 2)}", rendered)
-        return Markup(_print_svg(_scaled(math_html(rendered), DIAGRAM_SCALE)))
+        return Markup(_print_svg(_scaled(math_html(colour_blocks(rendered)), DIAGRAM_SCALE)))
 
 
 def _scaled(text: str, factor: float) -> str:
@@ -70,6 +72,35 @@ def _print_svg(text: str) -> str:
         return re.sub(r'(<g) id="[^"]*"', r"\1", re.sub(r"</?a\b[^>]*>", "", m[0]))
 
     return re.sub(r"<svg\b.*?</svg>", clean, text, flags=re.S)
+
+
+# The whole map split per unit (per chapter where a unit is too large), each on a page of the orientation that prints
+# its labels largest: Graphviz sets them at 11 pt; at least 6.5 pt must remain after fitting the page.
+MAP_LABEL_PT, MAP_MIN_PT = 11, 6.5
+MAP_PAGES = {"landscape": (774, 470), "portrait": (499, 700)}  # drawing area in pt, below the title
+
+
+def _fit(svg: str) -> tuple[str, str, float]:
+    """The SVG sized for the page that prints it largest: (svg, page orientation, label size in pt)."""
+    m = re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', svg)
+    width, height = float(m[1]), float(m[2])
+    page, scale = max(((name, min(1.0, w / width, h / height)) for name, (w, h) in MAP_PAGES.items()),
+                      key=lambda x: x[1])
+    sized = f'<svg width="{width * scale:.0f}pt" height="{height * scale:.0f}pt"'
+    return svg[: m.start()] + sized + svg[m.end():], page, MAP_LABEL_PT * scale
+
+
+def unit_maps(atlas: Atlas, render_dot: Callable[..., str], unit_ids: list[str], keep: set[str] | None) -> list[dict]:
+    maps = []
+    for unit in (u for u in atlas.outline.units if u.id in unit_ids):
+        whole = _fit(render_dot(unit_map_dot(atlas.graph, unit.id)))
+        pieces = [(f"{unit.id} {unit.title}", unit.id, whole)] if whole[2] >= MAP_MIN_PT else [
+            (f"{c.id} {c.title}", c.id, _fit(render_dot(unit_map_dot(atlas.graph, unit.id, c.id))))
+            for c in unit.chapters]
+        for title, key, (svg, page, label) in pieces:
+            svg = _print_svg(svg if keep is None else _dim_outside(svg, keep))
+            maps.append({"title": title, "key": key, "svg": Markup(svg), "page": page, "label_pt": label})
+    return maps
 
 
 def _dim_outside(svg: str, keep: set[str]) -> str:
@@ -119,7 +150,7 @@ def guide_html(atlas: Atlas, render_dot: Callable[..., str], *, dialect: tuple[l
     convert = _Converter(render_dot, dialect)
     order = _selected(atlas, topic_ids)
     included = set(order)
-    topics = {t: _topic(atlas, atlas.topic(t), convert, render_dot, included) for t in order}
+    topics = {t: _topic(atlas, atlas.topic(t), convert, render_dot, included, topic_ids is not None) for t in order}
     whole = _print_svg(render_dot(whole_map_dot(atlas.graph)))
     path = None
     if topic_ids is not None:
@@ -137,13 +168,17 @@ def guide_html(atlas: Atlas, render_dot: Callable[..., str], *, dialect: tuple[l
             ids = [t["topic"].id for c in chapters for t in c["topics"]]
             units.append({"unit": unit, "chapters": chapters, "topic_ids": ids, "hours": path_hours(atlas.graph, ids),
                           "unwritten": sum(1 for t in ids if t not in atlas.contents)})
+    maps = unit_maps(atlas, render_dot, [u["unit"].id for u in units], None if topic_ids is None else included)
     return env.get_template("studyguide.html.j2").render(
         site=atlas.site, title=title or atlas.site.title, css=_css(env), units=units, steps=[topics[t] for t in order],
-        path=path, whole_map=Markup(whole), counts=_counts(atlas, order), inputs=_inputs(atlas, order))
+        path=path, whole_map=Markup(whole), unit_maps=maps, counts=_counts(atlas, order),
+        inputs=_inputs(atlas, order))
 
 
 def _topic(atlas: Atlas, topic: Topic, convert: _Converter, render_dot: Callable[..., str],
-           included: set[str]) -> dict:
+           included: set[str], neighbourhood: bool) -> dict:
+    """`neighbourhood`: draw the topic's small map (a path guide; the whole guide has a map per unit instead, and
+    drawing 120 more figures would cost a third of its layout time)."""
     view = topic_view(atlas, topic.id, lambda t: f"#topic-{t}" if t in included else None)
     content = view.content
 
@@ -151,7 +186,7 @@ def _topic(atlas: Atlas, topic: Topic, convert: _Converter, render_dot: Callable
         return {"id": n.id, "title": n.title, "reason": n.reason, "here": n.id in included}
 
     figure = ""
-    if view.prereqs or view.unlocks:
+    if neighbourhood and (view.prereqs or view.unlocks):
         figure = Markup(_print_svg(render_dot(neighbourhood_dot(atlas.graph, topic.id, lambda t: f"#topic-{t}"))))
     points = [{"point": pv.point,
                "body": convert(pv.section.body, content.path, pv.section.body_line) if pv.section else None,

@@ -7,6 +7,7 @@ Nothing is half-written: a failure anywhere leaves the previous site as it was.
 from __future__ import annotations
 
 import functools
+import os
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -16,11 +17,11 @@ from pathlib import Path
 
 import pyvis
 
-from ..atlas import Atlas, Sources, load_atlas
+from ..atlas import Atlas, Sources, guide_selection, load_atlas
 from ..inputs.runner import run_snippets
 from ..outputs import export
 from ..outputs.pages import Extras, render_pages
-from ..outputs.pdf import check_cjk_font, write_pdf_cached
+from ..outputs.pdf import check_cjk_font, write_pdfs_cached
 from ..outputs.studyguide import guide_html
 from ..outputs.topicmap import map_page
 from ..views import paths
@@ -118,13 +119,25 @@ def _guides(sources: Sources) -> list:
     return items
 
 
-def make_pdf(atlas: Atlas, sources: Sources, cache_dir: Path | None, target: Path, progress: Progress) -> None:
-    """The whole study guide; laid out only when its HTML changed since the last layout."""
-    html = guide_html(atlas, _render(cache_dir), dialect=mkdocs.markdown_extensions(sources.root))
-    if write_pdf_cached(html, target, cache_dir and cache_dir / "pdf"):
-        progress("PDF study guide taken from the cache")
-    else:
-        progress("PDF study guide laid out")
+def guide_documents(atlas: Atlas, sources: Sources, cache_dir: Path | None) -> dict[str, str]:
+    """The HTML of every PDF the site offers, by file name: the whole guide and one per learning track."""
+    render, dialect = _render(cache_dir), mkdocs.markdown_extensions(sources.root)
+    documents = {paths.PDF: guide_html(atlas, render, dialect=dialect)}
+    for track in atlas.spec.tracks:
+        topic_ids, goal = guide_selection(atlas, track=track.id)
+        documents[paths.track_pdf(track.id)] = guide_html(atlas, render, dialect=dialect, topic_ids=topic_ids,
+                                                          goal=goal, title=f"学习路线：{goal}")
+    return documents
+
+
+def make_pdfs(atlas: Atlas, sources: Sources, cache_dir: Path | None, folder: Path, progress: Progress) -> list[str]:
+    """Every guide into `folder`; each laid out only when its HTML changed since its last layout. Returns the
+    file names."""
+    documents = guide_documents(atlas, sources, cache_dir)
+    cached = write_pdfs_cached({folder / name: html for name, html in documents.items()},
+                               cache_dir and cache_dir / "pdf", os.cpu_count() or 1)
+    progress(f"PDF study guides: {len(documents) - cached} laid out, {cached} taken from the cache")
+    return list(documents)
 
 
 def render(sources: Sources, options: BuildOptions, out: Path, progress: Progress = lambda _: None) -> Atlas:
@@ -135,7 +148,7 @@ def render(sources: Sources, options: BuildOptions, out: Path, progress: Progres
     out.mkdir(parents=True, exist_ok=True)
     write_project(atlas, sources, out, options.cache_dir, options.pdf)
     if options.pdf:
-        make_pdf(atlas, sources, options.cache_dir, out / "docs" / paths.PDF, progress)
+        make_pdfs(atlas, sources, options.cache_dir, out / "docs", progress)
     progress(f"MkDocs project written to {out}")
     return atlas
 
@@ -150,13 +163,12 @@ def build(sources: Sources, options: BuildOptions, progress: Progress = lambda _
         project = Path(tmp)
         progress("rendering pages")
         write_project(atlas, sources, project, options.cache_dir, options.pdf)
-        pdf = project / paths.PDF
+        guides = project / "guides"
         with ThreadPoolExecutor(max_workers=1) as pool:  # the layout runs while MkDocs builds in its own process
-            laid_out = pool.submit(make_pdf, atlas, sources, options.cache_dir, pdf, progress) if options.pdf else None
+            laid_out = options.pdf and pool.submit(make_pdfs, atlas, sources, options.cache_dir, guides, progress)
             built = mkdocs.build(project, progress)
-            if laid_out:
-                laid_out.result()
-                pdf.replace(built / paths.PDF)
+            for name in laid_out.result() if laid_out else []:
+                (guides / name).replace(built / name)
         _replace(built, site_dir)
     progress(f"site written to {site_dir}")
     return atlas

@@ -75,3 +75,31 @@ def neighbourhood_svgs(g: nx.DiGraph, topic_ids: list[str], render: Callable[[st
         dot = neighbourhood_dot(g, topic_id, lambda t, page=page: html_link(page, topic_page(t)))
         result[topic_id] = render(dot)
     return result
+
+
+def unit_map_dot(g: nx.DiGraph, unit_id: str, chapter_id: str | None = None) -> str:
+    """One unit's topics (or one chapter's), grouped by chapter, with the reduced prerequisite edges among them and,
+    in grey, the topics elsewhere they come from or lead to: the whole map split so its labels stay legible in print."""
+    red = reduced(g)
+    own = sorted((n for n in red if g.nodes[n]["unit"] == unit_id and chapter_id in (None, g.nodes[n]["chapter"])),
+                 key=lambda n: g.nodes[n]["order"])
+    edges = sorted((u, v) for u, v in red.edges if u in own or v in own)
+    others = sorted({n for edge in edges for n in edge} - set(own), key=lambda n: g.nodes[n]["order"])
+    lines = ["digraph Unit {", "rankdir=LR; bgcolor=white; nodesep=0.15; ranksep=0.45; newrank=true;",
+             'node [shape=box style="rounded,filled" fontsize=11 fontcolor=white margin="0.08,0.04"];',
+             'edge [color="#9e9e9e" arrowsize=0.6];']
+    colour = unit_colour(unit_id)
+    chapters = sorted({g.nodes[n]["chapter"] for n in own}, key=lambda c: [int(x) for x in c.split(".")])
+    for number, chapter in enumerate(chapters):
+        title = g.nodes[f"chapter:{chapter}"]["label"]
+        lines.append(f'subgraph cluster_{number} {{ label={_q(chapter + " " + title)}; color="{colour}"; '
+                     f'fontcolor="{colour}"; fontsize=11;')
+        for n in (n for n in own if g.nodes[n]["chapter"] == chapter):
+            lines.append(f'  {_q(n)} [label="{_label(g, n, 12)}" fillcolor="{colour}"];')
+        lines.append("}")
+    for n in others:
+        lines.append(f'{_q(n)} [label="{_label(g, n, 12)}" fillcolor="#e0e0e0" fontcolor="#424242"];')
+    for u, v in edges:
+        lines.append(f"{_q(u)} -> {_q(v)}" + (' [style=dashed];' if u in others or v in others else ";"))
+    lines.append("}")
+    return "\n".join(lines)

@@ -13,6 +13,12 @@ from ..ground.model import SnippetSpec
 
 INDEX, MAP, TRACKS, ERRATA = "index.md", "map.md", "tracks.md", "errata.md"
 PDF = "study-guide.pdf"
+
+
+def track_pdf(track_id: str) -> str:
+    """One study guide per learning track, beside the whole guide."""
+    return f"study-guide-{track_id}.pdf"
+
 GRAPH_JSON, GRAPH_GRAPHML, GRAPH_SVG = "graph/atlas.json", "graph/atlas.graphml", "graph/atlas-map.svg"
 VIS_NETWORK = "assets/vendor/vis-network/vis-network.min.js"
 

@@ -1,0 +1,49 @@
+"""Code colouring for print: the site's Pygments lexers, but only the token kinds a reader scans for.
+
+Pygments' own HTML wraps nearly every token in a span; WeasyPrint lays out each span as a box of its own, which
+made the guide's layout 2.4 times slower. Here comments, strings, keywords and preprocessor lines are coloured (as on
+the site, same lexers) and runs of one kind share a span; the rest stays plain text. Pure.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from pygments import lex
+from pygments.lexers import get_lexer_by_name
+from pygments.token import Comment, Keyword, String
+from pygments.util import ClassNotFound
+
+KINDS = ((Comment.Preproc, "p"), (Comment.PreprocFile, "p"), (Comment, "c"), (String, "s"), (Keyword, "k"))
+CODE_RE = re.compile(r'<code class="language-([\w+#-]+)">(.*?)</code>', re.S)
+
+
+def _kind(token: type) -> str:
+    for parent, kind in KINDS:
+        if token in parent:
+            return kind
+    return ""
+
+
+def colour(code: str, language: str) -> str:
+    """HTML for one block of code: escaped text with a span per run of one coloured kind."""
+    try:
+        lexer = get_lexer_by_name(language, stripnl=False, ensurenl=False)
+    except ClassNotFound:
+        return html.escape(code, quote=False)
+    runs: list[tuple[str, str]] = []
+    for token, text in lex(code, lexer):
+        kind = runs[-1][0] if runs and not text.strip() else _kind(token)  # blanks join the run before them
+        if runs and runs[-1][0] == kind:
+            runs[-1] = (kind, runs[-1][1] + text)
+        else:
+            runs.append((kind, text))
+    return "".join(f'<span class="{k}">{html.escape(t, quote=False)}</span>' if k else html.escape(t, quote=False)
+                   for k, t in runs)
+
+
+def colour_blocks(rendered: str) -> str:
+    """Every `<code class="language-…">` block of rendered Markdown, coloured."""
+    return CODE_RE.sub(lambda m: f'<code class="language-{m[1]}">{colour(html.unescape(m[2]), m[1])}</code>',
+                       rendered)
