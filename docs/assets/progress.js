@@ -347,7 +347,10 @@
   }
 
   // ---- the map ------------------------------------------------------------------------------------------------
-  var mapLabels = {};
+  // Done / learning / skipped: a thick border in the state's colour (the unit colour stays the fill). What next: a
+  // dashed border and a glow, so the fill and border colours the map itself sets stay as they are. A mark before
+  // each label says the same for readers who do not tell the colours apart.
+  var mapLabels = {}, painted = {};
   function paintMap() {
     var m = window.atlasMap;
     if (!m || !m.nodes) return;
@@ -361,17 +364,28 @@
       if (!(n.id in mapLabels)) mapLabels[n.id] = n.label;
       var kind = state(id) || (next[id] ? "next" : null);
       var bg = typeof n.color === "string" ? n.color : (n.color && n.color.background) || "#97c2fc";
-      var style = kind ? MAP_STYLE[kind] : { border: bg, width: 1 };
-      if (kind) counts[kind] += 1;
-      var mark = kind === "next" ? "★" : kind ? STATES[kind].mark : "";
-      updates.push({
+      if (!kind) {
+        if (painted[n.id]) {
+          updates.push({ id: n.id, label: mapLabels[n.id], borderWidth: 1, shapeProperties: { borderDashes: false },
+                         shadow: { enabled: false }, color: bg, atlasProgress: "" });
+          delete painted[n.id];
+        }
+        return;
+      }
+      counts[kind] += 1;
+      painted[n.id] = true;
+      var style = MAP_STYLE[kind];
+      var update = {
         id: n.id, borderWidth: style.width, borderWidthSelected: style.width + 1,
-        color: { background: bg, border: style.border, highlight: { background: bg, border: style.border },
-                 hover: { background: bg, border: style.border } },
         shapeProperties: { borderDashes: style.dashes || false },
-        label: mark ? mark + " " + mapLabels[n.id] : mapLabels[n.id],
-        atlasProgress: kind || ""
-      });
+        label: (kind === "next" ? "★" : STATES[kind].mark) + " " + mapLabels[n.id], atlasProgress: kind,
+        shadow: kind === "next" ? { enabled: true, color: style.border, size: 14, x: 0, y: 0 } : { enabled: false }
+      };
+      if (kind !== "next") {
+        update.color = { background: bg, border: style.border, highlight: { background: bg, border: style.border },
+                         hover: { background: bg, border: style.border } };
+      }
+      updates.push(update);
     });
     m.nodes.update(updates);
     legend(m, counts);
@@ -394,6 +408,7 @@
       var sw = el("span", "atlas-study-swatch");
       sw.style.borderColor = MAP_STYLE[k].border;
       sw.style.borderStyle = MAP_STYLE[k].dashes ? "dashed" : "solid";
+      if (k === "next") sw.style.boxShadow = "0 0 6px " + MAP_STYLE[k].border;
       item.appendChild(sw);
       var label = k === "next" ? "★ 接下来可以学" : STATES[k].mark + " " + STATES[k].label;
       item.appendChild(document.createTextNode(label + " " + counts[k]));
