@@ -20,6 +20,7 @@ import pytest
 
 from generator.inputs.graph import fringe, path_to_goals, prerequisites_of
 from generator.outputs.anki import apkg_bytes
+from generator.outputs.pages import Extras, render_pages
 from generator.site import mkdocs
 from generator.views.cards import cards
 
@@ -285,7 +286,7 @@ def test_study_data_is_the_atlas(site, atlas):
     assert [c["id"] for c in shown] == [i for t in data["topics"] for i in t["cards"]]
     for c in shown:  # Markdown and TeX rendered, never raw
         text = re.sub(r'<span class="arithmatex">.*?</span>|<code>.*?</code>', "", c["a"] + c["q"])
-        assert "$" not in text and "**" not in text and "`" not in text, c["id"]
+        assert not re.search(r"\$[^$\s]([^$]*[^$\s])?\$", text) and "**" not in text and "`" not in text, c["id"]
 
 
 # ---- the Anki deck ------------------------------------------------------------------------------------------------
@@ -352,3 +353,14 @@ def test_an_edited_answer_updates_its_note_and_a_new_question_adds_one(atlas):
     assert [k for k in first if first[k] != edited[k]] == [next(iter(first))]
     added = notes([*deck, dataclasses.replace(deck[0], id=deck[0].id + "-2")])
     assert len(added) == 4 and first.keys() < added.keys()
+
+
+def test_a_track_pdf_is_linked_only_when_the_site_has_it(atlas):
+    def pages(track_pdfs: frozenset[str]) -> dict[str, str]:
+        return render_pages(atlas, lambda *a, **k: "<svg></svg>", Extras({}, {}, track_pdfs))
+
+    without, with_redis = pages(frozenset()), pages(frozenset({"redis"}))
+    for name in ("index.md", "tracks.md"):
+        assert "study-guide-" not in without[name]
+        assert with_redis[name].count('href="study-guide-redis.pdf"') == 1
+        assert "study-guide-mysql" not in with_redis[name]
