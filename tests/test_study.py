@@ -95,6 +95,8 @@ def test_a_topic_marked_done_stays_done_after_reload_and_shows_on_the_map_and_th
     assert json.loads(stored(page)[PREFIX + "progress"]) == {"1.1.1": "done"}
     # The navigation marks it too.
     assert page.locator('.md-nav a[data-atlas-state="done"]').count() >= 1
+    unit = sum(1 for t in atlas.outline.topics if t.unit_id == "1" and t.id in atlas.contents)
+    assert page.locator(f'.md-nav a[data-atlas-count="1/{unit}"]').count() == 1  # the unit's overview link
 
     page.goto((site / "tracks.html").as_uri())
     page.wait_for_function("window.atlasStudy !== undefined")

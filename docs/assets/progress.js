@@ -52,12 +52,13 @@
   }
 
   // ---- the graph ------------------------------------------------------------------------------------------------
-  var topics = {}, successors = {}, pageToId = {};
+  var topics = {}, successors = {}, pageToId = {}, unitPages = {};
   DATA.topics.forEach(function (t, i) {
     t.order = i;
     topics[t.id] = t;
     pageToId[href(t.page)] = t.id;
   });
+  DATA.units.forEach(function (u) { unitPages[href(u.page)] = u.id; });
   DATA.topics.forEach(function (t) {
     t.prereqs.forEach(function (p) { (successors[p] = successors[p] || []).push(t.id); });
   });
@@ -179,7 +180,13 @@
   function markLinks() {
     document.querySelectorAll(".md-nav a[href], .md-content a[href]").forEach(function (a) {
       if (a.closest("[data-study]") || a.getAttribute("href").charAt(0) === "#") return;  // own panels; the TOC
-      var id = pageToId[a.href.split("#")[0].split("?")[0]];
+      var target = a.href.split("#")[0].split("?")[0];
+      var unit = unitPages[target];
+      if (unit && a.closest(".md-nav")) {  // a unit's overview in the navigation: done / written topics
+        var c = tally(DATA.topics.filter(function (t) { return t.unit === unit; }).map(function (t) { return t.id; }));
+        a.dataset.atlasCount = c.done + "/" + c.total;
+      }
+      var id = pageToId[target];
       if (!id) return;
       var s = state(id);
       if (s) a.dataset.atlasState = s; else delete a.dataset.atlasState;
