@@ -83,7 +83,8 @@ def written_prereq_pair(atlas) -> tuple[str, str]:
 
 # ---- progress ---------------------------------------------------------------------------------------------------
 
-def test_a_topic_marked_done_stays_done_after_reload_and_shows_on_the_map_and_the_tracks_page(context, site, atlas):
+def test_a_topic_marked_done_stays_done_after_reload_and_shows_on_the_map_and_the_tracks_page(context, site, atlas,
+                                                                                             tmp_path):
     page = open_page(context, site, "topics/1.1.1.html")
     done = page.locator("[data-study=topic] button[data-state=done]")
     assert done.get_attribute("aria-pressed") == "false"
@@ -97,6 +98,11 @@ def test_a_topic_marked_done_stays_done_after_reload_and_shows_on_the_map_and_th
     assert page.locator('.md-nav a[data-atlas-state="done"]').count() >= 1
     unit = sum(1 for t in atlas.outline.topics if t.unit_id == "1" and t.id in atlas.contents)
     assert page.locator(f'.md-nav a[data-atlas-count="1/{unit}"]').count() == 1  # the unit's overview link
+    moved = tmp_path / "moved-site"  # the same site in another folder: progress is keyed by topic id, not by path
+    moved.symlink_to(site, target_is_directory=True)
+    page.goto((moved / "topics/1.1.1.html").as_uri())
+    page.wait_for_function("window.atlasStudy !== undefined")
+    assert page.locator("[data-study=topic] button[data-state=done]").get_attribute("aria-pressed") == "true"
 
     page.goto((site / "tracks.html").as_uri())
     page.wait_for_function("window.atlasStudy !== undefined")
