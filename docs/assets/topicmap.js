@@ -22,6 +22,7 @@
   });
   window.atlasMap = { network: network, nodes: nodes, edges: edges, drawn: false, select: select };
   network.once("afterDrawing", function () { window.atlasMap.drawn = true; window.atlasMap.drawnAt = performance.now(); });
+  document.dispatchEvent(new CustomEvent("atlas:map-ready"));
 
   var successors = {};
   Object.keys(topics).forEach(function (id) {

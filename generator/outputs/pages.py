@@ -13,7 +13,20 @@ from ..ground import markup
 from ..ground.model import Topic
 from ..inputs.graph import learning_path, path_hours, path_to_goals, topic_hours
 from ..views.diagrams import embed_diagrams
-from ..views.paths import chapter_page, figure_file, link, preface_page, snippet_file, topic_page, unit_page
+from ..views.paths import (
+    ANKI_DECK,
+    FLASHCARDS,
+    PROGRESS,
+    STUDY_CARDS,
+    chapter_page,
+    figure_file,
+    link,
+    preface_page,
+    snippet_file,
+    topic_page,
+    track_pdf,
+    unit_page,
+)
 from ..views.style import SUPPLEMENT, SUPPLEMENT_NOTE
 from ..views.topicview import SnippetView, topic_view
 
@@ -27,6 +40,7 @@ class Extras:
 
     neighbourhood_svg: dict[str, str]
     downloads: dict[str, str]  # label -> site path
+    track_pdfs: frozenset[str] = frozenset()  # tracks whose own study guide is in the site
 
 
 def _env() -> jinja2.Environment:
@@ -94,8 +108,13 @@ def render_pages(atlas: Atlas, render_dot: Callable[..., str], extras: Extras) -
                           "topics": [topic_ref(page, t) for t in linked]})
         pages[page] = env.get_template("preface.md.j2").render(section=section, content=content, items=items)
     tracks = [{"track": t, "path": path_info("tracks.md", path_to_goals(g, t.goals)),
-               "goals": [topic_ref("tracks.md", x) for x in t.goals]} for t in atlas.spec.tracks]
+               "goals": [topic_ref("tracks.md", x) for x in t.goals],
+               "pdf": track_pdf(t.id) if t.id in extras.track_pdfs else None} for t in atlas.spec.tracks]
     pages["tracks.md"] = env.get_template("tracks.md.j2").render(tracks=tracks)
+    questions = sum(len(c.questions) for c in atlas.contents.values())
+    pages[FLASHCARDS] = env.get_template("flashcards.md.j2").render(
+        questions=questions, cards_src=link(FLASHCARDS, STUDY_CARDS), anki=link(FLASHCARDS, ANKI_DECK))
+    pages[PROGRESS] = env.get_template("progress.md.j2").render(flashcards=link(PROGRESS, FLASHCARDS))
     records = atlas.outline.records
     pages["errata.md"] = env.get_template("errata.md.j2").render(
         outline=atlas.outline, parsed=sum(r.status == "parsed" for r in records),

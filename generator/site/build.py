@@ -19,12 +19,13 @@ import pyvis
 
 from ..atlas import Atlas, Sources, guide_selection, load_atlas
 from ..inputs.runner import run_snippets
-from ..outputs import export
+from ..outputs import anki, export, studydata
 from ..outputs.pages import Extras, render_pages
 from ..outputs.pdf import check_cjk_font, write_pdfs_cached
 from ..outputs.studyguide import guide_html
 from ..outputs.topicmap import map_page
 from ..views import paths
+from ..views.cards import cards
 from ..views.diagrams import render_dot
 from ..views.maps import neighbourhood_svgs, whole_map_dot
 from . import mkdocs
@@ -64,8 +65,10 @@ def site_files(atlas: Atlas, sources: Sources, cache_dir: Path | None, pdf: bool
                  "全图 SVG": paths.GRAPH_SVG}
     if pdf:
         downloads = {"PDF 学习手册": paths.PDF, **downloads}
+    downloads["面试题 Anki 卡组"] = paths.ANKI_DECK
     topic_ids = [t.id for t in atlas.outline.topics]
-    extras = Extras(neighbourhood_svgs(atlas.graph, topic_ids, render), downloads)
+    extras = Extras(neighbourhood_svgs(atlas.graph, topic_ids, render), downloads,
+                    track_pdfs=frozenset(t.id for t in atlas.spec.tracks) if pdf else frozenset())
     files = dict(render_pages(atlas, render, extras))
     files[paths.GRAPH_JSON] = export.to_json(atlas.graph)
     files[paths.GRAPH_GRAPHML] = export.to_graphml(atlas.graph)
@@ -80,6 +83,14 @@ def site_files(atlas: Atlas, sources: Sources, cache_dir: Path | None, pdf: bool
     return files
 
 
+def study_files(atlas: Atlas, sources: Sources) -> dict[str, bytes]:
+    """The reader-side study data (progress, what next, flashcards) and the Anki deck, from one set of cards."""
+    deck = cards(atlas, mkdocs.markdown_extensions(sources.root))
+    return {paths.STUDY_DATA: studydata.script("atlasStudyData", studydata.study_data(atlas, deck)).encode("utf-8"),
+            paths.STUDY_CARDS: studydata.script("atlasStudyCards", studydata.cards_data(deck)).encode("utf-8"),
+            paths.ANKI_DECK: anki.apkg_bytes(atlas.site, deck)}
+
+
 def project_files(atlas: Atlas, sources: Sources, project: Path, cache_dir: Path | None,
                   pdf: bool) -> dict[str, bytes]:
     """A complete MkDocs project by path under `project`: mkdocs.yml, and docs/ with the hand-written pages and
@@ -87,6 +98,7 @@ def project_files(atlas: Atlas, sources: Sources, project: Path, cache_dir: Path
     docs = sources.root / "docs"
     files = {f"docs/{p.relative_to(docs).as_posix()}": p.read_bytes() for p in sorted(docs.rglob("*")) if p.is_file()}
     files.update({f"docs/{k}": v.encode("utf-8") for k, v in site_files(atlas, sources, cache_dir, pdf).items()})
+    files.update({f"docs/{k}": v for k, v in study_files(atlas, sources).items()})
     terms = sources.data_dir / "search-terms.txt"
     if terms.is_file():
         files["search-terms.txt"] = terms.read_bytes()

@@ -16,7 +16,18 @@ import yaml
 from ..atlas import Atlas
 from ..ground import markup
 from ..ground.model import AtlasError
-from ..views.paths import ERRATA, INDEX, MAP, TRACKS, chapter_page, preface_page, topic_page, unit_page
+from ..views.paths import (
+    ERRATA,
+    FLASHCARDS,
+    INDEX,
+    MAP,
+    PROGRESS,
+    TRACKS,
+    chapter_page,
+    preface_page,
+    topic_page,
+    unit_page,
+)
 from ..views.style import SUPPLEMENT
 
 CONFIG = "mkdocs.yml"
@@ -89,5 +100,7 @@ def nav(atlas: Atlas, extra: list | None = None) -> list:
         items.append({esc(label): [{"本单元概览": unit_page(unit.id)}, *chapters]})
     items.append({"知识地图": MAP})
     items.append({"学习路线": TRACKS})
+    items.append({"面试题闪卡": FLASHCARDS})
+    items.append({"学习进度": PROGRESS})
     items.append({"勘误与来源": ERRATA})
     return items

@@ -13,14 +13,15 @@ from ..ground.model import SnippetSpec
 
 INDEX, MAP, TRACKS, ERRATA = "index.md", "map.md", "tracks.md", "errata.md"
 PDF = "study-guide.pdf"
+GRAPH_JSON, GRAPH_GRAPHML, GRAPH_SVG = "graph/atlas.json", "graph/atlas.graphml", "graph/atlas-map.svg"
+VIS_NETWORK = "assets/vendor/vis-network/vis-network.min.js"
+FLASHCARDS, PROGRESS = "flashcards.md", "progress.md"
+STUDY_DATA, STUDY_CARDS, ANKI_DECK = "assets/study-data.js", "assets/study-cards.js", "interview-questions.apkg"
 
 
 def track_pdf(track_id: str) -> str:
-    """One study guide per learning track, beside the whole guide."""
+    """A track's own study guide, beside the whole one."""
     return f"study-guide-{track_id}.pdf"
-
-GRAPH_JSON, GRAPH_GRAPHML, GRAPH_SVG = "graph/atlas.json", "graph/atlas.graphml", "graph/atlas-map.svg"
-VIS_NETWORK = "assets/vendor/vis-network/vis-network.min.js"
 
 
 def topic_page(topic_id: str) -> str:
