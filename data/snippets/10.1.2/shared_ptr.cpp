@@ -3,6 +3,7 @@
 // timeout: 30
 // exclusive: yes
 #undef NDEBUG
+#include <algorithm>
 #include <atomic>
 #include <cassert>
 #include <chrono>
@@ -28,12 +29,16 @@ struct Blob { char data[64]; ~Blob() { ++dtors; } };
 static long use(const std::shared_ptr<Blob> &p) { return p.use_count(); }
 static long use_copy(std::shared_ptr<Blob> p) { return p.use_count(); }
 
-template <class F> static double run4(F f) {       // 4 threads, 200k calls each; seconds
-    auto t0 = std::chrono::steady_clock::now();
-    std::vector<std::thread> ts;
-    for (int t = 0; t < 4; t++) ts.emplace_back([&] { for (int i = 0; i < 200000; i++) f(); });
-    for (auto &t : ts) t.join();
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+template <class F> static double run4(F f) {       // 4 threads, 200k calls each; best of 3, seconds
+    double best = 1e30;
+    for (int rep = 0; rep < 3; rep++) {
+        auto t0 = std::chrono::steady_clock::now();
+        std::vector<std::thread> ts;
+        for (int t = 0; t < 4; t++) ts.emplace_back([&] { for (int i = 0; i < 200000; i++) f(); });
+        for (auto &t : ts) t.join();
+        best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    }
+    return best;
 }
 
 int main() {
