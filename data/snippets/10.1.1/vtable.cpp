@@ -1,4 +1,4 @@
-// caption: 虚表指针在对象偏移 0 处（g++ 遵循的 Itanium C++ ABI 的实现行为）：读出 vptr，按槽位调用虚函数，vtable[-1] 是 type_info、vtable[-2] 是 offset-to-top；构造 Base 期间 vptr 指向 Base 的虚表；最后用 c++ -S 看一次虚调用编译成什么
+// caption: 虚表指针在对象偏移 0 处（g++ 遵循的 Itanium C++ ABI 的实现行为）：读出 vptr，按槽位调用虚函数，vtable[-1] 是 type_info、vtable[-2] 是 offset-to-top；构造 Base 期间 vptr 指向 Base 的虚表；按值拷贝成 Base 会切片（vptr 是 Base 的）；经 Base* delete 时虚析构函数保证 ~Derived 运行；最后用 c++ -S 看一次虚调用编译成什么
 // point: 虚函数表与虚表指针
 // timeout: 30
 #undef NDEBUG
@@ -22,7 +22,8 @@ struct Base {
     virtual long twice() const { return 2 * get(); }
 };
 const void *Base::seen_in_ctor;
-struct Derived : Base { long y = 5; long get() const override { return x + y; } };
+static int derived_dtors;
+struct Derived : Base { long y = 5; long get() const override { return x + y; } ~Derived() override { ++derived_dtors; } };
 
 int main() {
     std::printf("sizeof Plain %zu, sizeof Base %zu (one hidden pointer more)\n", sizeof(Plain), sizeof(Base));
@@ -45,6 +46,14 @@ int main() {
     assert(words[-1] == &typeid(Derived));                // RTTI pointer just before the address point
     assert(words[-2] == nullptr);                         // offset-to-top: 0 for a primary table
     std::printf("vtable[-1] == &typeid(Derived): yes (%s); vtable[-2] offset-to-top = 0\n", typeid(d1).name());
+
+    Base sliced = d1;                                     // copy of the Base part only: object slicing
+    assert(vptr_of(&sliced) == vptr_of(&b) && sliced.get() == 7);
+    Base *owner = new Derived;
+    delete owner;                                         // slot 1 (deleting dtor) runs ~Derived, then ~Base
+    assert(derived_dtors == 1);
+    std::printf("sliced copy has Base's vptr (get() = %ld); delete via Base* ran ~Derived: %d\n", sliced.get(),
+                derived_dtors);
 
     // what a virtual call compiles to: load vptr, load slot, indirect call/jump
     std::FILE *f = std::fopen("vcall.cpp", "w");
