@@ -50,7 +50,7 @@ try:
             time.sleep(0.1)
     wait_link(replica, "up")
     master("SET", "k", "v1")
-    assert master("WAIT", 1, 2000) == "1" and replica("GET", "k") == "v1"
+    assert master("WAIT", 1, 10000) == "1" and replica("GET", "k") == "v1"
     print("connected: master k=v1, replica k=v1")
 
     master("CONFIG", "SET", "requirepass", "pw")      # the partition: the replica can no longer authenticate
@@ -71,7 +71,7 @@ try:
     master("CONFIG", "SET", "requirepass", "")        # heal
     wait_link(replica, "up")
     master("SET", "k", "v4")                          # one good replica again: writes accepted
-    assert master("WAIT", 1, 2000) == "1"
+    assert master("WAIT", 1, 10000) == "1"
     print("healed: master SET k v4 accepted, replica GET k ->", replica("GET", "k"), "(converged)")
     assert replica("GET", "k") == "v4"
 finally:
