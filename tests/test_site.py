@@ -219,3 +219,10 @@ def test_every_topic_page_describes_itself_from_its_summary(site, atlas):
     assert len(descriptions) == len(atlas.outline.topics)  # one of its own per page, not the site's
     page = html_lib.unescape((site / "topics" / "1.1.2.html").read_text(encoding="utf-8"))
     assert "O(log n)" in re.findall(r'<meta name="description" content="([^"]*)"', page)[0]
+
+
+def test_question_titles_escape_html_but_not_code_twice():
+    from generator.ground.markup import title
+
+    assert title('为什么写 `cd dir && make`？<b>x</b> & "y"') == \
+        '为什么写 `cd dir && make`？&lt;b&gt;x&lt;/b&gt; &amp; &quot;y&quot;'

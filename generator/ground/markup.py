@@ -21,6 +21,13 @@ def attr(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
+def title(text: object) -> str:
+    """A collapsible block's title (`??? question "…"`): HTML-escaped outside `code` spans, left to Markdown inside
+    them (which escapes code itself: escaping it here too would show `&amp;&amp;` for `&&`)."""
+    parts = re.split(r"(`[^`\"]*`)", str(text))
+    return "".join(part if i % 2 else attr(part) for i, part in enumerate(parts))
+
+
 def description(text: object, limit: int = 150) -> str:
     """A page's meta description as a YAML front-matter value: Markdown marks and math dropped, HTML-escaped (the
     theme prints it as it is), cut at `limit` characters, quoted as JSON (which YAML reads)."""
