@@ -290,3 +290,33 @@ def test_code_is_coloured_for_print_with_few_spans():
     block = '<pre class="highlight"><code class="language-python">x = 1  # one &lt;</code></pre>'
     assert printcode.colour_blocks(block) == ('<pre class="highlight"><code class="language-python">x = 1  '
                                               '<span class="c"># one &lt;</span></code></pre>')
+
+
+def test_the_guide_splits_at_its_markers_and_parts_link_each_other():
+    doc = ('<!DOCTYPE html><html><head></head><body class="full-guide"><nav><a href="#unit-1">1</a></nav>'
+           '<!--atlas:maps--><section id="whole-map"></section><!--atlas:front-end--><main class="units">'
+           '<!--atlas:part 1--><section><h1 id="unit-1">1</h1><a href="#topic-2.1.1">x</a></section>'
+           '<!--atlas:part 2--><section><h1 id="unit-2">2</h1><p id="topic-2.1.1"></p></section>'
+           '<!--atlas:parts-end--></main></body></html>')
+    parts = pdfparts.split(doc)
+    assert [u for u, _ in parts.units] == ["1", "2"]
+    first = pdfparts.external_links(parts.part_document(["1"]))
+    assert 'href="atlas-dest:topic-2.1.1"' in first and first.startswith("<!DOCTYPE html>")
+    assert first.count("<main") == 1 and first.rstrip().endswith("</html>")
+    assert 'id="unit-2"' not in first and 'id="whole-map"' in parts.maps_document()
+    labels = pdfparts.page_labels([["unit-2"], [], ["topic-2.1.1"]], [("2-", 0)])
+    assert labels == {"unit-2": "2-1", "topic-2.1.1": "2-3"}
+    assert pdfparts.unit_starts([["a"], ["unit-2"]], ["2"]) == [("2", 1)]
+    front = pdfparts.with_labels(pdfparts.external_links(parts.front_document()), labels)
+    assert '<a href="atlas-dest:unit-1">' in front  # no label known for it: left as it is
+    assert 'data-page' not in front
+    assert pdfparts.with_labels('<a href="#unit-2">', labels) == '<a href="#unit-2" data-page="2-1">'
+    assert pdfparts.split("<html><body><main class=\"steps\"></main></body></html>") is None  # a path guide
+
+
+def test_units_are_grouped_into_runs_of_about_equal_cost():
+    units = tuple((str(i), "字" * size) for i, size in enumerate([100, 100, 100, 500, 100, 100], 1))
+    runs = pdfparts.groups(units, 2)
+    assert [u for run in runs for u in run] == [u for u, _ in units]  # consecutive, in order, none lost
+    assert runs == [["1", "2", "3"], ["4", "5", "6"]]
+    assert pdfparts.groups(units[:1], 2) == [["1"]]
