@@ -125,5 +125,6 @@ def test_pdf_for_one_goal_holds_its_path_in_learning_order(atlas, tmp_path):
 
 def test_a_bad_argument_is_a_usage_error_not_a_data_error(atlas):
     out = atlas("path", "9.9.9")
-    assert out.returncode == 2 and out.stderr.strip() == "atlas: no topic 9.9.9 in data/syllabus.txt"
+    message = "atlas: no topic 9.9.9 in data/syllabus.txt or data/supplement.txt"
+    assert out.returncode == 2 and out.stderr.strip() == message
     assert "error:" not in out.stderr
