@@ -91,7 +91,7 @@
   function Engine(data) {
     this.pages = data.pages.map(function (p) {
       return { url: p[0], title: p[1], en: p[2], nTitle: normalize(p[1]), nEn: normalize(p[2]), pinyin: p[3],
-               initials: p[4], docs: [] };
+               initials: p[4], syllables: p[5].split(" "), docs: [] };
     });
     var pages = this.pages;
     this.docs = data.docs.map(function (d) {
@@ -119,6 +119,20 @@
     if (pinyinTerm(term) && term.length >= 3 &&
         (doc.pinyin.indexOf(term) >= 0 || doc.initials.indexOf(term) >= 0)) return HEAD_PINYIN;
     return 0;
+  }
+  // The characters of a title a pinyin term stands for (hhs or hongheishu -> 红黑树), to mark them.
+  function pinyinWord(page, term) {
+    var syl = page.syllables;
+    for (var i = 0; i < syl.length; i++) {
+      if (!syl[i]) continue;
+      var j = i, k = 0;
+      while (k < term.length && j < syl.length && syl[j] && syl[j][0] === term[k]) { j++; k++; }
+      if (k === term.length) return page.title.slice(i, j);
+      var rest = term;
+      for (j = i; rest && j < syl.length && syl[j] && rest.indexOf(syl[j]) === 0; j++) rest = rest.slice(syl[j].length);
+      if (!rest) return page.title.slice(i, j);
+    }
+    return "";
   }
   function termOnPage(page, forms) {
     var title = 0, head = 0, n = 0;
@@ -157,7 +171,12 @@
         var s = termOnPage(page, forms);
         if (s) {
           matched += 1; score += s;
-          forms.forEach(function (f) { if (termOnPage(page, [f])) words.push(f); });
+          forms.forEach(function (f) {
+            if (!termOnPage(page, [f])) return;
+            words.push(f);
+            var chinese = pinyinTerm(f) && !has(f, page.nTitle) && pinyinWord(page, f);
+            if (chinese) words.push(normalize(chinese));
+          });
           return;
         }
         var pieces = parts(forms[0], self.vocabulary), found = [];

@@ -16,11 +16,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..atlas import Atlas
+from ..atlas import Atlas, section_for
 from ..views import paths
-from ..views.searchtext import chunks, headings, normalize, parts, pattern, plain_text, vocabulary
+from ..views.searchtext import chunks, headings, normalize, parts, pattern, plain_text, syllables, vocabulary
 from ..views.style import pinyin_keys
-from ..views.topicview import topic_view
 
 # What a term earns where it stands (a page's title > its English title > pinyin > a point > a sub-heading > text).
 TITLE, EN, PINYIN, INITIALS, HEAD, SUB, HEAD_PINYIN = 100, 70, 60, 50, 50, 30, 25
@@ -36,6 +35,7 @@ class Page:
     title_en: str
     pinyin: str
     initials: str
+    syllables: tuple[str, ...] = ()  # the pinyin of each character of the title
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ def read_terms(text: str) -> tuple[list[str], list[tuple[str, ...]]]:
 
 def _page(url: str, title: str, title_en: str) -> Page:
     full, initials = pinyin_keys(re.sub(r"^[\d.]+\s*", "", title))
-    return Page(url, title, title_en, full, initials)
+    return Page(url, title, title_en, full, initials, tuple(syllables(title)))
 
 
 def build_index(atlas: Atlas, terms: str = "") -> Index:
@@ -104,12 +104,13 @@ def build_index(atlas: Atlas, terms: str = "") -> Index:
         n = len(pages)
         pages.append(_page(paths.html(paths.topic_page(topic.id)), f"{topic.id} {topic.title}", content.title_en))
         docs.append(Doc(n, "", "概要", "", plain_text(content.summary)))
-        for i, view in enumerate(topic_view(atlas, topic.id).points, 1):
-            if view.section is None or not view.section.body.strip():
+        for point in topic.points:
+            section = section_for(content, point.title)
+            if section is None or not section.body.strip():
                 continue
-            full, initials = pinyin_keys(view.point.title)
-            docs.append(Doc(n, f"point-{i}", view.point.title, " · ".join(headings(view.section.body)),
-                            plain_text(view.section.body), full, initials))
+            full, initials = pinyin_keys(point.title)
+            docs.append(Doc(n, f"point-{point.index}", point.title, " · ".join(headings(section.body)),
+                            plain_text(section.body), full, initials))
         if content.questions:
             docs.append(Doc(n, "questions", "面试题", " · ".join(plain_text(q.q) for q in content.questions),
                             " ".join(plain_text(f"{q.q} {q.a}") for q in content.questions)))
@@ -128,7 +129,8 @@ def build_index(atlas: Atlas, terms: str = "") -> Index:
 
 def index_json(index: Index) -> dict:
     """Compact lists rather than objects: the client reads them by position."""
-    return {"pages": [[p.url, p.title, p.title_en, p.pinyin, p.initials] for p in index.pages],
+    return {"pages": [[p.url, p.title, p.title_en, p.pinyin, p.initials, " ".join(p.syllables)]
+                      for p in index.pages],
             "docs": [[d.page, d.anchor, d.heading, d.subheadings, d.text, d.pinyin, d.initials] for d in index.docs],
             "vocabulary": list(index.vocabulary), "synonyms": [list(g) for g in index.synonyms]}
 

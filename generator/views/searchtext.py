@@ -178,6 +178,21 @@ def pattern(term: str) -> str:
     return out
 
 
+def syllables(text: str) -> list[str]:
+    """The pinyin of each character of a text ("" for all but Chinese characters), so a pinyin query can mark the
+    characters it stands for (`hhs` marks 红黑树 in 随处可见的红黑树)."""
+    from pypinyin import lazy_pinyin
+
+    pieces = re.findall(f"[{CJK}]|[^{CJK}]+", text)
+    sounds = lazy_pinyin(text)  # read as a phrase: 重传 is chong chuan
+    if len(sounds) != len(pieces):
+        sounds = lazy_pinyin(pieces)
+    out: list[str] = []
+    for piece, sound in zip(pieces, sounds, strict=True):
+        out += [sound.lower()] if is_cjk(piece) else [""] * len(piece)
+    return out
+
+
 def vocabulary(words: Iterable[str], texts: Iterable[str]) -> list[str]:
     """The words a query may be split into: the domain dictionary plus jieba's words (2+ characters) of the
     headings readers search for: titles and points."""
