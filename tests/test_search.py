@@ -298,5 +298,4 @@ def test_phone_search_opens_from_the_header_button(chromium, site, scheme):
                            ".getAttribute('data-atlas-query') === '时间轮'")
     first = page.locator(f"{RESULTS} .md-search-result__item > a").first
     assert first.is_visible() and "topics/3.2.3.html" in first.get_attribute("href")
-    page.screenshot(path=str(site.parent / f"search-phone-{scheme}.png"))
     page.close()

@@ -124,7 +124,7 @@ def build_index(atlas: Atlas, terms: str = "") -> Index:
         docs += [Doc(n, "", s.title, " · ".join(headings(s.body)), plain_text(s.body)) for s in content.sections]
     words, synonyms = read_terms(terms)
     heads = [p.title for p in pages] + [d.heading for d in docs] + [d.subheadings for d in docs]
-    return Index(tuple(pages), tuple(docs), tuple(vocabulary(words, heads)), tuple(synonyms))
+    return Index(tuple(pages), tuple(docs), vocabulary(tuple(words), tuple(heads)), tuple(synonyms))
 
 
 def index_json(index: Index) -> dict:

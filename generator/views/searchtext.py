@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+from functools import lru_cache
 
 CJK = "\u3400-\u9fff\uf900-\ufaff"
 _CJK = re.compile(f"[{CJK}]")
@@ -193,18 +193,18 @@ def syllables(text: str) -> list[str]:
     return out
 
 
-def vocabulary(words: Iterable[str], texts: Iterable[str]) -> list[str]:
+@lru_cache(maxsize=2)  # a live preview rebuilds the index on every edit; the headings seldom change
+def vocabulary(words: tuple[str, ...], texts: tuple[str, ...]) -> tuple[str, ...]:
     """The words a query may be split into: the domain dictionary plus jieba's words (2+ characters) of the
     headings readers search for: titles and points."""
     import jieba  # imported here: loading its dictionary takes a second, and only the index build needs it
 
     jieba.setLogLevel(60)
-    words = [normalize(w) for w in words]
-    for w in words:
+    found = {normalize(w) for w in words}
+    for w in sorted(found):
         jieba.add_word(w, 2000)
-    found = set(words)
     for text in texts:
         for w in jieba.cut_for_search(normalize(text)):
             if len(w) >= 2 and len(w) <= MAX_WORD and all(_CJK.match(c) for c in w):
                 found.add(w)
-    return sorted(w for w in found if is_cjk(w))
+    return tuple(sorted(w for w in found if is_cjk(w)))
