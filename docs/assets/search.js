@@ -86,7 +86,7 @@
 
   // ---- ranking ------------------------------------------------------------------------------------------------
   var TITLE = 100, EN = 70, PINYIN = 60, INITIALS = 50, HEAD = 50, SUB = 30, HEAD_PINYIN = 25, SHARE = 20;
-  var PHRASE_TITLE = 50, PHRASE_HEAD = 30, PARTIAL = 0.5;
+  var PARTIAL = 0.5;
 
   function Engine(data) {
     this.pages = data.pages.map(function (p) {
@@ -143,10 +143,7 @@
     return title + head + body(n);
   }
   function phrase(page, terms) {
-    if (terms.length < 2) return 0;
-    var whole = terms.join("");
-    if (has(whole, page.nTitle) || has(whole, page.nEn)) return PHRASE_TITLE;
-    return page.docs.some(function (d) { return has(whole, d.nHeading); }) ? PHRASE_HEAD : 0;
+    return terms.length > 1 ? termOnPage(page, [terms.join("")]) : 0;
   }
   Engine.prototype.terms = function (query) {
     var q = normalize(query), synonyms = this.synonyms;

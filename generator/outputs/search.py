@@ -24,7 +24,6 @@ from ..views.style import pinyin_keys
 # What a term earns where it stands (a page's title > its English title > pinyin > a point > a sub-heading > text).
 TITLE, EN, PINYIN, INITIALS, HEAD, SUB, HEAD_PINYIN = 100, 70, 60, 50, 50, 30, 25
 SHARE = 20  # up to this much more where the term is most of the title
-PHRASE_TITLE, PHRASE_HEAD = 50, 30
 PARTIAL = 0.5  # a term found only through its words counts half
 
 
@@ -255,12 +254,9 @@ def _on_page(norm: _Norm, page: int, form: str) -> bool:
 
 
 def _phrase(norm: _Norm, page: int, terms: list[str]) -> float:
-    if len(terms) < 2:
-        return 0
-    whole = "".join(terms)
-    if _has(whole, norm.pages[page][0]) or _has(whole, norm.pages[page][1]):
-        return PHRASE_TITLE
-    return PHRASE_HEAD if any(_has(whole, norm.docs[i][1]) for i in norm.by_page[page]) else 0
+    """Terms typed apart that the page writes together (`B+ 树` as B+树, `redis 持久化` as Redis 持久化) count once
+    more, as one term."""
+    return _term_on_page(norm, page, ("".join(terms),)) if len(terms) > 1 else 0
 
 
 def _page_id(url: str) -> str:
