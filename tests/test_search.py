@@ -236,11 +236,17 @@ def test_results_are_clean_text_with_the_words_marked(box_page, query):
     hrefs = type_query(box_page, query)
     html = box_page.inner_html(RESULTS)
     text = box_page.inner_text(RESULTS)
-    assert "<mark>" in html or query == "hhs"
+    assert "<mark>" in html
     assert not re.search(r"\\\(|\\[a-z]+\{|\$[^$]*\\|\*\*|&amp;[a-z]+;", text), text[:300]
     links = box_page.locator(f"{RESULTS} a.md-search-result__link").all()
     assert links and all(parse_qs(urlsplit(a.get_attribute("href")).query).get("h", [""])[0].strip() for a in links)
     assert hrefs
+
+
+def test_a_pinyin_query_marks_the_characters_it_stands_for(box_page):
+    hrefs = type_query(box_page, "hhs")
+    assert topic_ids(hrefs)[0] == "1.1.2" and parse_qs(urlsplit(hrefs[0]).query)["h"] == ["hhs 红黑树"]
+    assert "<mark>红黑树</mark>" in box_page.inner_html(f"{RESULTS} .md-search-result__item h1")
 
 
 def test_the_opened_page_scrolls_to_the_marked_words(chromium, site):
