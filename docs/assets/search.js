@@ -253,7 +253,8 @@
     var docs = page.docs.map(function (d) { return [docScore(d, words), d]; })
       .filter(function (x) { return x[0] > 0; })
       .sort(function (a, b) { return b[0] - a[0]; });
-    var lead = docs.find(function (x) { return !x[1].anchor; }) || docs[0];
+    var quoted = docs.filter(function (x) { return ranges(x[1].nText, words).length; });  // text that says it
+    var lead = quoted.find(function (x) { return !x[1].anchor; }) || quoted[0] || docs[0];
     var li = document.createElement("li");
     li.className = "md-search-result__item";
     var missing = hit.missing.length ? '<p class="md-search-result__terms">' + escapeHtml(missingLabel) + ": " +
