@@ -178,6 +178,7 @@ class _Norm:
     synonyms: tuple[tuple[str, ...], ...]
 
 
+@lru_cache(maxsize=2)  # made once per index, not per query
 def _normalized(index: Index) -> _Norm:
     by_page: dict[int, list[int]] = {}
     for i, d in enumerate(index.docs):
@@ -265,13 +266,10 @@ def _page_id(url: str) -> str:
     return stem.split("/", 1)[1] if stem.startswith("topics/") else stem
 
 
-def search(index: Index, query: str, limit: int = 10, _cache: dict = {}) -> list[Hit]:  # noqa: B006
+def search(index: Index, query: str, limit: int = 10) -> list[Hit]:
     """Pages matching the most terms first, then by score, syllabus order breaking ties. A term that is not on a
     page whole may count through its dictionary words, at half weight."""
-    norm = _cache.get(id(index))
-    if norm is None or norm[0] is not index:
-        norm = _cache[id(index)] = (index, _normalized(index))
-    n = norm[1]
+    n = _normalized(index)
     terms = query_terms(query, n.synonyms)
     if not terms:
         return []
