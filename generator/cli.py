@@ -31,7 +31,7 @@ from .outputs.report import (
 from .outputs.search import build_index, search
 from .outputs.studyguide import guide_html
 from .site import mkdocs
-from .site.build import BuildOptions, build, render
+from .site.build import BuildOptions, build, render, search_terms
 from .site.serve import serve
 from .views.diagrams import render_dot
 from .views.maps import whole_map_dot
@@ -129,7 +129,7 @@ def cmd_path(args: argparse.Namespace) -> int:
 
 def cmd_search(args: argparse.Namespace) -> int:
     atlas = load_atlas(_sources(args))
-    hits = search(build_index(atlas), " ".join(args.query), args.limit)
+    hits = search(build_index(atlas, search_terms(_sources(args))), " ".join(args.query), args.limit)
     for hit in hits:
         print(f"{hit.topic_id:<8} {hit.title}  [{hit.why}]")
     if not hits:

@@ -22,6 +22,7 @@ from ..inputs.runner import run_snippets
 from ..outputs import anki, export, studydata
 from ..outputs.pages import Extras, render_pages
 from ..outputs.pdf import check_cjk_font, write_pdfs_cached
+from ..outputs.search import build_index, index_script
 from ..outputs.studyguide import guide_html
 from ..outputs.topicmap import map_page
 from ..views import paths
@@ -74,6 +75,7 @@ def site_files(atlas: Atlas, sources: Sources, cache_dir: Path | None, pdf: bool
     files[paths.GRAPH_GRAPHML] = export.to_graphml(atlas.graph)
     files[paths.GRAPH_SVG] = render(whole_map_dot(atlas.graph))
     files[paths.MAP] = map_page(atlas)
+    files[paths.SEARCH_INDEX] = index_script(build_index(atlas, search_terms(sources)))
     files[paths.VIS_NETWORK] = VIS_NETWORK.read_text(encoding="utf-8")
     for spec in atlas.specs():
         files[paths.snippet_file(spec)] = spec.code
@@ -91,6 +93,12 @@ def study_files(atlas: Atlas, sources: Sources) -> dict[str, bytes]:
             paths.ANKI_DECK: anki.apkg_bytes(atlas.site, deck)}
 
 
+def search_terms(sources: Sources) -> str:
+    """The domain dictionary of search (data/search-terms.txt), empty when a syllabus has none."""
+    path = sources.data_dir / "search-terms.txt"
+    return path.read_text(encoding="utf-8") if path.is_file() else ""
+
+
 def project_files(atlas: Atlas, sources: Sources, project: Path, cache_dir: Path | None,
                   pdf: bool) -> dict[str, bytes]:
     """A complete MkDocs project by path under `project`: mkdocs.yml, and docs/ with the hand-written pages and
@@ -99,11 +107,7 @@ def project_files(atlas: Atlas, sources: Sources, project: Path, cache_dir: Path
     files = {f"docs/{p.relative_to(docs).as_posix()}": p.read_bytes() for p in sorted(docs.rglob("*")) if p.is_file()}
     files.update({f"docs/{k}": v.encode("utf-8") for k, v in site_files(atlas, sources, cache_dir, pdf).items()})
     files.update({f"docs/{k}": v for k, v in study_files(atlas, sources).items()})
-    terms = sources.data_dir / "search-terms.txt"
-    if terms.is_file():
-        files["search-terms.txt"] = terms.read_bytes()
-    config = mkdocs.project_config(sources.root, atlas, _guides(sources),
-                                   (project / "search-terms.txt").resolve() if terms.is_file() else None)
+    config = mkdocs.project_config(sources.root, atlas, _guides(sources))
     files[mkdocs.CONFIG] = config.encode("utf-8")
     return files
 

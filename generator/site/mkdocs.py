@@ -48,17 +48,18 @@ def markdown_extensions(root: Path) -> tuple[list[str], dict]:
     return names, configs
 
 
-def project_config(root: Path, atlas: Atlas, guides: list, search_terms: Path | None) -> str:
-    """mkdocs.yml for a rendered project: the base config plus the generated nav, with docs/ beside it."""
+OVERRIDES = Path(__file__).resolve().parent.parent / "templates" / "overrides"
+
+
+def project_config(root: Path, atlas: Atlas, guides: list) -> str:
+    """mkdocs.yml for a rendered project: the base config plus the generated nav, with docs/ beside it, and the
+    theme's overrides (the search box) from the generator's templates."""
     config = base_config(root)
     config.update(site_name=f"{atlas.site.title} {atlas.site.title_en}", site_description=atlas.site.description,
                   docs_dir="docs", site_dir="site", nav=nav(atlas, guides))
     if atlas.site.copyright:
         config["copyright"] = atlas.site.copyright
-    if search_terms:  # a jieba user dictionary: domain words the segmenter must keep whole (红黑树, 时间轮)
-        for plugin in config.get("plugins", []):
-            if isinstance(plugin, dict) and "search" in plugin:
-                plugin["search"]["jieba_dict_user"] = str(search_terms)
+    config.setdefault("theme", {})["custom_dir"] = str(OVERRIDES)
     return yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
 
 

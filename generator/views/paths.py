@@ -15,6 +15,7 @@ INDEX, MAP, TRACKS, ERRATA = "index.md", "map.md", "tracks.md", "errata.md"
 PDF = "study-guide.pdf"
 GRAPH_JSON, GRAPH_GRAPHML, GRAPH_SVG = "graph/atlas.json", "graph/atlas.graphml", "graph/atlas-map.svg"
 VIS_NETWORK = "assets/vendor/vis-network/vis-network.min.js"
+SEARCH_INDEX = "search/search_index.js"  # loaded by assets/search.js on the first focus of the search box
 FLASHCARDS, PROGRESS = "flashcards.md", "progress.md"
 STUDY_DATA, STUDY_CARDS, ANKI_DECK = "assets/study-data.js", "assets/study-cards.js", "interview-questions.apkg"
 
