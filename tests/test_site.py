@@ -106,7 +106,8 @@ def test_pages_carry_the_real_snippet_output(site, atlas):
 
 def test_home_counts_and_tracks(site, atlas):
     html = (site / "index.html").read_text(encoding="utf-8")
-    assert "<td>100</td>" in html and "<td>519</td>" in html
+    # topics and points: 100 and 519 of the source, 22 and 82 of the supplement
+    assert "<td>122</td>" in html and "<td>601</td>" in html
     tracks = (site / "tracks.html").read_text(encoding="utf-8")
     for track in atlas.spec.tracks:
         assert track.title in tracks

@@ -83,6 +83,8 @@ MAP_PAGES = {"landscape": (774, 470), "portrait": (499, 700)}  # drawing area in
 def _fit(svg: str) -> tuple[str, str, float]:
     """The SVG sized for the page that prints it largest: (svg, page orientation, label size in pt)."""
     m = re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', svg)
+    if m is None:  # not Graphviz's: printed as it comes
+        return svg, "landscape", MAP_LABEL_PT
     width, height = float(m[1]), float(m[2])
     page, scale = max(((name, min(1.0, w / width, h / height)) for name, (w, h) in MAP_PAGES.items()),
                       key=lambda x: x[1])

@@ -9,20 +9,53 @@ import subprocess
 import tempfile
 import time
 
+HOST = os.environ.get("ATLAS_REDIS_HOST", "127.0.0.1")
+PORT = int(os.environ.get("ATLAS_REDIS_PORT", "6379"))
+
+
+class RespError(str):
+    """Error reply, returned as a value (it can appear inside an EXEC array)."""
+
 
 class Redis:
-    """a minimal RESP client: enough for commands that return a status, an error, a bulk string or an integer"""
-    def __init__(self, port):
-        self.s = socket.create_connection(("127.0.0.1", port), timeout=5)
-        self.f = self.s.makefile("rb")
+    """Minimal RESP2 client on a raw socket: arrays of bulk strings out, any reply in."""
+
+    def __init__(self, port=PORT):
+        self.sock = socket.create_connection((HOST, port), timeout=5)
+        self.f = self.sock.makefile("rb")
+
+    def _read(self):
+        line = self.f.readline()
+        if not line.endswith(b"\r\n"):
+            raise ConnectionError("connection closed")
+        kind, body = line[:1], line[1:-2]
+        if kind == b"+":
+            return body.decode()
+        if kind == b"-":
+            return RespError(body.decode())
+        if kind == b":":
+            return int(body)
+        if kind == b"$":
+            n = int(body)
+            if n == -1:
+                return None
+            data = self.f.read(n + 2)
+            return data[:-2].decode()
+        if kind == b"*":
+            n = int(body)
+            return None if n == -1 else [self._read() for _ in range(n)]
+        raise ValueError(line)
+
+    def send(self, *args):
+        parts = [b"*%d\r\n" % len(args)]
+        for a in args:
+            a = str(a).encode()
+            parts.append(b"$%d\r\n%s\r\n" % (len(a), a))
+        self.sock.sendall(b"".join(parts))
 
     def __call__(self, *args):
-        self.s.sendall(b"".join([f"*{len(args)}\r\n".encode()] +
-                                [f"${len(str(a).encode())}\r\n{a}\r\n".encode() for a in args]))
-        line = self.f.readline().rstrip(b"\r\n").decode()
-        if line[0] == "$":
-            return None if line == "$-1" else self.f.read(int(line[1:]) + 2)[:-2].decode()
-        return line[1:] if line[0] in "+:" else "ERR " + line[1:]
+        self.send(*args)
+        return self._read()
 
 
 def wait_link(replica, state):
@@ -37,7 +70,7 @@ scratch = tempfile.mkdtemp(prefix="cap-")
 with socket.socket() as s:
     s.bind(("127.0.0.1", 0))
     rport = s.getsockname()[1]
-mport = int(os.environ["ATLAS_REDIS_PORT"])
+mport = PORT
 rep_proc = subprocess.Popen(["redis-server", "--port", str(rport), "--dir", scratch, "--save", "", "--appendonly", "no",
                              "--replicaof", "127.0.0.1", str(mport)], stdout=subprocess.DEVNULL)
 try:
@@ -50,7 +83,7 @@ try:
             time.sleep(0.1)
     wait_link(replica, "up")
     master("SET", "k", "v1")
-    assert master("WAIT", 1, 10000) == "1" and replica("GET", "k") == "v1"
+    assert master("WAIT", 1, 10000) == 1 and replica("GET", "k") == "v1"
     print("connected: master k=v1, replica k=v1")
 
     master("CONFIG", "SET", "requirepass", "pw")      # the partition: the replica can no longer authenticate
@@ -65,13 +98,13 @@ try:
     master("CONFIG", "SET", "min-replicas-to-write", "1")
     master("CONFIG", "SET", "min-replicas-max-lag", "2")
     r_read, m_write = replica("GET", "k"), master("SET", "k", "v3")
-    print("partition, CP-leaning config: replica GET ->", r_read.split()[1], "| master SET ->", m_write.split()[1])
-    assert r_read.startswith("ERR MASTERDOWN") and m_write.startswith("ERR NOREPLICAS")
+    print("partition, CP-leaning config: replica GET ->", r_read.split()[0], "| master SET ->", m_write.split()[0])
+    assert isinstance(r_read, RespError) and r_read.startswith("MASTERDOWN") and m_write.startswith("NOREPLICAS")
 
     master("CONFIG", "SET", "requirepass", "")        # heal
     wait_link(replica, "up")
     master("SET", "k", "v4")                          # one good replica again: writes accepted
-    assert master("WAIT", 1, 10000) == "1"
+    assert master("WAIT", 1, 10000) == 1
     print("healed: master SET k v4 accepted, replica GET k ->", replica("GET", "k"), "(converged)")
     assert replica("GET", "k") == "v4"
 finally:
