@@ -136,8 +136,12 @@
                      animation: animate ? { duration: 250, easingFunction: "easeInOutQuad" } : false });
   }
   function home(animate) {
-    var units = visibleUnits();
+    var units = visibleUnits(), wanted = /^#unit-(.+)$/.exec(window.location.hash);
     if (!units.length) return;
+    if (wanted && unitById[decodeURIComponent(wanted[1])] && !hidden[decodeURIComponent(wanted[1])]) {
+      show(unitById[decodeURIComponent(wanted[1])].region, false, animate);  // map.html#unit-4: that unit
+      return;
+    }
     if (container.clientWidth < 700) { show(union(units), true, animate); return; }  // a phone: the units first
     var top = units[0].region[1];
     show(union(units.filter(function (u) { return u.region[1] === top; })), false, animate);

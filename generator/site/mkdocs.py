@@ -19,6 +19,13 @@ from ..ground.model import AtlasError
 from ..views.paths import ERRATA, INDEX, MAP, TRACKS, chapter_page, preface_page, topic_page, unit_page
 
 CONFIG = "mkdocs.yml"
+OVERRIDES = Path(__file__).resolve().parent.parent / "templates" / "overrides"  # theme templates of our own
+
+
+def theme_overrides() -> dict[str, bytes]:
+    """The theme's custom_dir (404 page, language partial …) as project files under `overrides/`."""
+    return {f"overrides/{p.relative_to(OVERRIDES).as_posix()}": p.read_bytes()
+            for p in sorted(OVERRIDES.rglob("*")) if p.is_file()}
 
 
 def base_config(root: Path) -> dict:
@@ -43,6 +50,9 @@ def project_config(root: Path, atlas: Atlas, guides: list, search_terms: Path | 
                   docs_dir="docs", site_dir="site", nav=nav(atlas, guides))
     if atlas.site.copyright:
         config["copyright"] = atlas.site.copyright
+    if atlas.site.url:
+        config["site_url"] = atlas.site.url
+    config["theme"]["custom_dir"] = "overrides"
     if search_terms:  # a jieba user dictionary: domain words the segmenter must keep whole (红黑树, 时间轮)
         for plugin in config.get("plugins", []):
             if isinstance(plugin, dict) and "search" in plugin:

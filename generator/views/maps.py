@@ -5,11 +5,13 @@ They work without JavaScript and print, so the PDF and readers without scripts s
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import networkx as nx
 
 from ..inputs.graph import neighbourhood, node_topic, reduced, topic_node
+from .diagrams import inline_svg
 from .paths import html_link, topic_page
 from .style import shorten, unit_colour
 
@@ -27,6 +29,23 @@ def _label(g: nx.DiGraph, node: str, width: int = 10) -> str:
     return f"{node_topic(node)}\\n" + _escape(shorten(g.nodes[node]["label"], width))
 
 
+def _wrapped(title: str, width: int = 12, lines: int = 3) -> list[str]:
+    """A title broken into lines of about `width` columns (a CJK character counts two), never inside an ASCII
+    word; cut with an ellipsis only past `lines` lines."""
+    tokens = re.findall(r"[A-Za-z0-9_.+#/-]+|\s+|.", title)
+    result, line = [], ""
+    for token in tokens:
+        cols = sum(2 if ord(c) > 0x2E7F else 1 for c in line + token)
+        if line.strip() and cols > width:
+            result.append(line.strip())
+            line = token.lstrip()
+        else:
+            line += token
+    result.append(line.strip())
+    result = [x for x in result if x]
+    return result if len(result) <= lines else result[: lines - 1] + [shorten("".join(result[lines - 1:]), width // 2)]
+
+
 def neighbourhood_dot(g: nx.DiGraph, topic_id: str, href: Callable[[str], str]) -> str:
     sub = neighbourhood(g, topic_id)
     centre = topic_node(topic_id)
@@ -36,7 +55,8 @@ def neighbourhood_dot(g: nx.DiGraph, topic_id: str, href: Callable[[str], str]) 
     for n in sorted(sub, key=lambda n: g.nodes[n]["order"]):
         data = g.nodes[n]
         extra = " penwidth=3 color=black" if n == centre else ""
-        lines.append(f'{_q(n)} [label="{_label(g, n)}" fillcolor="{unit_colour(data["unit"])}" '
+        label = "\\n".join([node_topic(n)] + [_escape(x) for x in _wrapped(data["label"])])
+        lines.append(f'{_q(n)} [label="{label}" fillcolor="{unit_colour(data["unit"])}" '
                      f'URL={_q(href(node_topic(n)))} tooltip={_q(node_topic(n) + " " + data["label"])}{extra}];')
     for u, v in sorted(sub.edges):
         lines.append(f"{_q(u)} -> {_q(v)};")
@@ -67,11 +87,16 @@ def whole_map_dot(g: nx.DiGraph, href: Callable[[str], str] | None = None) -> st
     return "\n".join(lines)
 
 
-def neighbourhood_svgs(g: nx.DiGraph, topic_ids: list[str], render: Callable[[str], str]) -> dict[str, str]:
-    """SVG per topic, links relative to that topic's page."""
+def neighbourhood_svgs(g: nx.DiGraph, topic_ids: list[str], render: Callable[..., str]) -> dict[str, str]:
+    """SVG per topic for its page: links relative to that page, leaves staggered so it stays narrow enough to read
+    on a phone, labelled for screen readers."""
     result = {}
     for topic_id in topic_ids:
         page = topic_page(topic_id)
         dot = neighbourhood_dot(g, topic_id, lambda t, page=page: html_link(page, topic_page(t)))
-        result[topic_id] = render(dot)
+        sub = neighbourhood(g, topic_id)
+        centre = topic_node(topic_id)
+        label = (f"{topic_id} {g.nodes[centre]['label']} 的邻域：{len(list(sub.predecessors(centre)))} 个直接前置、"
+                 f"{len(list(sub.successors(centre)))} 个直接后续（上方列表中有相同的链接）")
+        result[topic_id] = inline_svg(render(dot, unflatten=3), "nb-", label)
     return result
