@@ -5,7 +5,7 @@ apart from the theme's.
 Lighthouse 12 (it runs on Node 20; 13 needs Node 22) and vnu-jar are installed with npm into a cache folder outside
 the project (ATLAS_AUDIT_TOOLS, default ~/.cache/atlas-audit); Lighthouse drives /usr/bin/chromium against a loopback
 HTTP server (it does not audit file://). Java 17+ runs the validator.
-Run: .venv/bin/python benchmarks/lighthouse.py [--site DIR] [--runs N]"""
+Run: .venv/bin/python benchmarks/lighthouse.py [--site DIR] [--runs N] [--block '*search_index*']"""
 
 from __future__ import annotations
 
@@ -46,8 +46,9 @@ def tools() -> tuple[Path, Path]:
     return lighthouse, jar
 
 
-def lighthouse_run(binary: Path, url: str, out: Path) -> dict:
+def lighthouse_run(binary: Path, url: str, out: Path, blocked: list[str]) -> dict:
     subprocess.run([str(binary), url, "--quiet", "--output=json", f"--output-path={out}",
+                    *[f"--blocked-url-patterns={b}" for b in blocked],
                     f"--only-categories={','.join(CATEGORIES)}",
                     "--chrome-flags=--headless=new --no-sandbox --disable-gpu"],
                    check=True, env={**os.environ, "CHROME_PATH": "/usr/bin/chromium"})
@@ -92,6 +93,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--site", type=Path, help="a built site (default: build one, without the PDF)")
     parser.add_argument("--runs", type=int, default=3, help="Lighthouse runs per page (scores vary run to run)")
+    parser.add_argument("--block", action="append", default=[], metavar="PATTERN",
+                        help="URLs Lighthouse must not load, e.g. '*search_index*' to see a page as it would be with "
+                             "a search index loaded only when the reader searches")
     args = parser.parse_args()
     lighthouse, jar = tools()
     with tempfile.TemporaryDirectory() as tmp:
@@ -101,8 +105,9 @@ def main() -> None:
             build(Sources.default(ROOT), BuildOptions(site, ROOT / ".cache", run_snippets=False, pdf=False))
         with serve(site) as base:
             for page in AUDITED:
-                print(f"Lighthouse (mobile) {page}, {args.runs} runs:")
-                report_page([lighthouse_run(lighthouse, f"{base}/{page}", Path(tmp) / f"lh{i}.json")
+                blocked = f", blocking {', '.join(args.block)}" if args.block else ""
+                print(f"Lighthouse (mobile) {page}, {args.runs} runs{blocked}:")
+                report_page([lighthouse_run(lighthouse, f"{base}/{page}", Path(tmp) / f"lh{i}.json", args.block)
                              for i in range(args.runs)])
         validate(jar, site)
 
