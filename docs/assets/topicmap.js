@@ -9,6 +9,7 @@
   var container = document.getElementById("atlas-map");
   var dataEl = document.getElementById("atlas-map-data");
   if (!container || !dataEl || typeof vis === "undefined") return;
+  var startedAt = performance.now();
   var data = JSON.parse(dataEl.textContent);
   var topics = data.topics;
   var FONT = 15, NAMES_FROM = 0.53, READABLE = 0.75;  // topic names are drawn from NAMES_FROM on (8 px and up)
@@ -338,10 +339,12 @@
     .observe(document.body, { attributes: true, attributeFilter: ["data-md-color-scheme"] });
 
   window.atlasMap = { network: network, nodes: nodes, edges: edges, topics: topics, drawn: false, select: select,
-                      clear: clear, home: home, overview: overview };
+                      clear: clear, home: home, overview: overview, startedAt: startedAt };
   network.once("afterDrawing", function () {
     window.atlasMap.drawn = true;
     window.atlasMap.drawnAt = performance.now();
+    requestAnimationFrame(function () { window.atlasMap.shownAt = performance.now(); });  // the frame that shows it
     document.dispatchEvent(new CustomEvent("atlas:map-ready"));
   });
+  network.redraw();  // draw now, not on a later frame: the page's other scripts still load after this one
 })();
