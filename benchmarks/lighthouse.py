@@ -29,7 +29,7 @@ from tests.browser import serve  # noqa: E402
 
 LIGHTHOUSE, VNU = "lighthouse@12.8.2", "vnu-jar@26.9.27"
 TOOLS = Path(os.environ.get("ATLAS_AUDIT_TOOLS", Path.home() / ".cache" / "atlas-audit"))
-AUDITED = ["index.html", "topics/1.1.2.html", "map.html"]
+AUDITED = ["index.html", "topics/1.1.2.html", "map.html"]  # --page limits the run to some of them
 VALIDATED = AUDITED + ["404.html"]
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 # Errors the validator reports in Material's own markup (not in anything the generator writes).
@@ -66,10 +66,14 @@ def report_page(reports: list[dict]) -> None:
     items = sorted(weight.get("details", {}).get("items", []), key=lambda i: -i.get("totalBytes", 0))[:4]
     print(f"  transferred {weight.get('displayValue', '?')}; largest: " +
           ", ".join(f"{i['url'].rsplit('/', 1)[-1]} {i['totalBytes'] / 1024:.0f} KiB" for i in items))
-    failing = [a for a in audits.values() if a.get("score") is not None and a["score"] < 0.9
-               and a.get("scoreDisplayMode") in ("binary", "metricSavings", "numeric")]
-    for audit in sorted(failing, key=lambda a: a["score"])[:8]:
-        print(f"    below 0.9: {audit['id']} ({audit['score']}) {audit.get('displayValue', '')}")
+    for category in CATEGORIES:
+        refs = [r["id"] for r in reports[-1]["categories"][category]["auditRefs"] if r.get("weight")]
+        failing = [audits[r] for r in refs if audits[r].get("score") is not None and audits[r]["score"] < 0.9]
+        for audit in sorted(failing, key=lambda a: a["score"])[:5]:
+            print(f"    {category}: {audit['id']} {audit['score']} {audit.get('displayValue', '')}")
+    for audit in [a for a in audits.values() if a.get("details", {}).get("type") == "opportunity"
+                  and (a.get("score") or 1) < 0.9][:5]:
+        print(f"    opportunity: {audit['id']} {audit.get('displayValue', '')}")
 
 
 def validate(jar: Path, site: Path) -> None:
@@ -93,6 +97,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--site", type=Path, help="a built site (default: build one, without the PDF)")
     parser.add_argument("--runs", type=int, default=3, help="Lighthouse runs per page (scores vary run to run)")
+    parser.add_argument("--page", action="append", choices=AUDITED, help="audit only this page (repeatable)")
     parser.add_argument("--block", action="append", default=[], metavar="PATTERN",
                         help="URLs Lighthouse must not load, e.g. '*search_index*' to see a page as it would be with "
                              "a search index loaded only when the reader searches")
@@ -104,12 +109,13 @@ def main() -> None:
             site = Path(tmp) / "site"
             build(Sources.default(ROOT), BuildOptions(site, ROOT / ".cache", run_snippets=False, pdf=False))
         with serve(site) as base:
-            for page in AUDITED:
+            for page in args.page or AUDITED:
                 blocked = f", blocking {', '.join(args.block)}" if args.block else ""
                 print(f"Lighthouse (mobile) {page}, {args.runs} runs{blocked}:")
                 report_page([lighthouse_run(lighthouse, f"{base}/{page}", Path(tmp) / f"lh{i}.json", args.block)
                              for i in range(args.runs)])
-        validate(jar, site)
+        if not args.page:
+            validate(jar, site)
 
 
 if __name__ == "__main__":

@@ -51,10 +51,12 @@ def _strip_prolog(svg: str) -> str:
 def inline_svg(svg: str, prefix: str, label: str) -> str:
     """An SVG ready to sit inline among others on one page: its ids made unique with `prefix` (Graphviz numbers
     every drawing `graph0`, `node1` …), Graphviz's <title> elements dropped (they show internal node names such as
-    `topic:1.1.2` or `n10` as tooltips; a link's own tooltip stays), and role="img" with a label for screen readers."""
+    `topic:1.1.2` or `n10` as tooltips; a link's own tooltip stays), links as plain `href`, and role="img" with a
+    label for screen readers."""
     svg = re.sub(r"<title>.*?</title>\n?", "", svg, flags=re.S)
     svg = re.sub(r'\bid="([^"]*)"', lambda m: f'id="{prefix}{m[1]}"', svg)
     svg = re.sub(r"url\(#([^)]*)\)", lambda m: f"url(#{prefix}{m[1]})", svg)
+    svg = svg.replace("<a xlink:href=", "<a href=")  # SVG 2's plain href: a link crawlers and audits recognise
     return re.sub(r"<svg\b", f'<svg role="img" aria-label="{html.escape(label, quote=True)}"', svg, count=1)
 
 
