@@ -228,6 +228,8 @@ def test_tooltips_are_narrow_plain_text(chromium, site):
     assert text.startswith("1.1.2 随处可见的红黑树") and "O(log n)" in text
     assert "$" not in text and "\\log" not in text
     assert tip.bounding_box()["width"] <= 360
+    frame, shown = page.locator("#atlas-map").bounding_box(), tip.bounding_box()
+    assert frame["y"] <= shown["y"] and shown["y"] + shown["height"] <= frame["y"] + frame["height"]  # over the map
     page.close()
 
 
@@ -266,6 +268,8 @@ def test_unwritten_topics_are_pale(chromium, mini, tmp_path, options):
     fill = page.evaluate("window.atlasMap.nodes.get('topic:1.1.1').color.background")
     assert fill.lower() not in ("#3f51b5",)  # not the unit's own colour: a pale tint of it
     assert sum(int(fill[i:i + 2], 16) for i in (1, 3, 5)) > 3 * 200
+    nav = (site / "topics" / "1.1.2.html").read_text(encoding="utf-8")
+    assert "1.1.1 链表（未撰写）" in nav  # and the navigation says so too
     page.close()
 
 

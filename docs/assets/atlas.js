@@ -24,16 +24,19 @@
   function render() {
     var math = document.querySelectorAll(".arithmatex");
     if (!math.length) return;
+    var options = {
+      delimiters: [
+        { left: "\\(", right: "\\)", display: false },
+        { left: "\\[", right: "\\]", display: true }
+      ],
+      throwOnError: false
+    };
     load().then(function () {
-      math.forEach(function (el) {
-        renderMathInElement(el, {
-          delimiters: [
-            { left: "\\(", right: "\\)", display: false },
-            { left: "\\[", right: "\\]", display: true }
-          ],
-          throwOnError: false
-        });
-      });
+      var i = 0;
+      (function batch() {  // a few formulas at a time, so a page full of math never blocks input for long
+        for (var end = Math.min(i + 24, math.length); i < end; i++) renderMathInElement(math[i], options);
+        if (i < math.length) setTimeout(batch, 0);
+      })();
     });
   }
   if (window.document$) { window.document$.subscribe(render); } else { document.addEventListener("DOMContentLoaded", render); }

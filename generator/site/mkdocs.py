@@ -78,7 +78,7 @@ def serve(project: Path, address: str) -> subprocess.Popen:
 
 
 def nav(atlas: Atlas, extra: list | None = None) -> list:
-    """MkDocs nav in syllabus order: home, guides, preface, units > chapters > topics.
+    """MkDocs nav in syllabus order: home, guides, preface, units > chapters > topics (unwritten ones say so).
 
     MkDocs puts nav titles into the HTML as they are, so data text is HTML-escaped here.
     """
@@ -91,8 +91,9 @@ def nav(atlas: Atlas, extra: list | None = None) -> list:
         chapters = []
         for chapter in unit.chapters:
             entries = [{"本章概览": chapter_page(chapter.id)}]
-            entries += [{esc(f"{t.id} {t.title}" if not t.implicit else f"{chapter.id} {t.title}（要点）"):
-                         topic_page(t.id)} for t in chapter.topics]
+            entries += [{esc((f"{t.id} {t.title}" if not t.implicit else f"{chapter.id} {t.title}（要点）") +
+                             ("" if t.id in atlas.contents else "（未撰写）")): topic_page(t.id)}
+                        for t in chapter.topics]
             chapters.append({esc(f"{chapter.id} {chapter.title}"): entries})
         items.append({esc(f"{unit.id} {unit.title}"): [{"本单元概览": unit_page(unit.id)}, *chapters]})
     items.append({"知识地图": MAP})
