@@ -315,23 +315,9 @@
     nodes.update(Object.keys(topics).filter(function (id) { return topics[id].unit === unitId; })
       .map(function (id) { return { id: id, hidden: !shown }; }));
   }
-  data.units.forEach(function (u) {
-    if (!u.region) return;
-    var label = document.createElement("label");
-    label.className = "atlas-map-unit";
-    var box = document.createElement("input");
-    box.type = "checkbox";
-    box.checked = true;
-    box.dataset.unit = u.id;
-    boxes[u.id] = box;
-    box.addEventListener("change", function () { setUnit(u.id, box.checked); home(true); });
-    var swatch = text("span", "", "atlas-map-swatch");
-    swatch.style.background = u.colour;
-    label.appendChild(box);
-    label.appendChild(swatch);
-    label.appendChild(text("span", u.id + " " + u.title));
-    label.appendChild(text("span", u.written + "/" + u.topics, "atlas-map-count"));
-    unitBox.appendChild(label);
+  unitBox.querySelectorAll("input[data-unit]").forEach(function (box) {  // the labels are in the page already
+    boxes[box.dataset.unit] = box;
+    box.addEventListener("change", function () { setUnit(box.dataset.unit, box.checked); home(true); });
   });
 
   // ---- the reader's palette can change at any time ----

@@ -17,7 +17,7 @@ import networkx as nx
 from pyvis.network import Network
 
 from ..atlas import Atlas
-from ..ground.markup import plain
+from ..ground.markup import attr, plain
 from ..inputs.graph import node_topic, prerequisites, reduced
 from ..views.style import pinyin_keys, shorten, unit_colour
 from ..views.topicview import topic_view
@@ -141,8 +141,18 @@ def script_json(data: dict) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+def _unit_filters(units: list[dict]) -> str:
+    """One checkbox per unit, its colour swatch inside its own label; `id="unit-N"` is what map.html#unit-N opens."""
+    return "\n".join(
+        f'<label class="atlas-map-unit" id="unit-{attr(u["id"])}"><input type="checkbox" checked '
+        f'data-unit="{attr(u["id"])}"><span class="atlas-map-swatch" style="background: {u["colour"]}"></span>'
+        f'<span>{attr(u["id"])} {attr(u["title"])}</span><span class="atlas-map-count">{u["written"]}/{u["topics"]}'
+        "</span></label>" for u in units if u["region"])
+
+
 def map_page(atlas: Atlas) -> str:
     """The Markdown page (raw HTML inside) that hosts the map, full width; scripts are vendored files in the site."""
+    data = map_data(atlas)
     return f"""---
 title: 知识地图
 description: 全部主题与前置关系的交互地图：按单元分区，可搜索（中文、英文、拼音），选中主题即列出完整学习路径与学时。
@@ -159,7 +169,9 @@ hide:
 <label><input id="atlas-map-open" type="checkbox" checked> 点击节点时打开主题页</label>
 </div>
 <details class="atlas-map-filter" open><summary>单元：勾选显示或隐藏，图随之重新取景</summary>
-<div id="atlas-map-units" class="atlas-map-units" role="group" aria-label="显示或隐藏单元"></div>
+<div id="atlas-map-units" class="atlas-map-units" role="group" aria-label="显示或隐藏单元">
+{_unit_filters(data["units"])}
+</div>
 </details>
 <div id="atlas-map-results" class="atlas-map-results" aria-live="polite"></div>
 <div class="atlas-map-frame">
@@ -182,6 +194,6 @@ hide:
 也可以下载[静态全图](graph/atlas-map.svg)或图谱数据（[JSON](graph/atlas.json)、[GraphML](graph/atlas.graphml)）。
 
 <script src="assets/vendor/vis-network/vis-network.min.js"></script>
-<script id="atlas-map-data" type="application/json">{script_json(map_data(atlas))}</script>
+<script id="atlas-map-data" type="application/json">{script_json(data)}</script>
 <script src="assets/topicmap.js"></script>
 """

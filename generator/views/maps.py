@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 import networkx as nx
 
+from ..ground.markup import attr
 from ..inputs.graph import neighbourhood, node_topic, reduced, topic_node
 from .diagrams import inline_svg
 from .paths import html_link, topic_page
@@ -46,7 +47,9 @@ def _wrapped(title: str, width: int = 12, lines: int = 3) -> list[str]:
     return result if len(result) <= lines else result[: lines - 1] + [shorten("".join(result[lines - 1:]), width // 2)]
 
 
-def neighbourhood_dot(g: nx.DiGraph, topic_id: str, href: Callable[[str], str]) -> str:
+def neighbourhood_dot(g: nx.DiGraph, topic_id: str, href: Callable[[str], str] | None) -> str:
+    """The neighbourhood as dot; nodes link to `href(topic_id)` when given (the site's picture has no links: it is
+    an image for screen readers, and the list under it carries the links)."""
     sub = neighbourhood(g, topic_id)
     centre = topic_node(topic_id)
     lines = ["digraph N {", "rankdir=TB; bgcolor=transparent; nodesep=0.25; ranksep=0.35;",
@@ -56,8 +59,8 @@ def neighbourhood_dot(g: nx.DiGraph, topic_id: str, href: Callable[[str], str]) 
         data = g.nodes[n]
         extra = " penwidth=3 color=black" if n == centre else ""
         label = "\\n".join([node_topic(n)] + [_escape(x) for x in _wrapped(data["label"])])
-        lines.append(f'{_q(n)} [label="{label}" fillcolor="{unit_colour(data["unit"])}" '
-                     f'URL={_q(href(node_topic(n)))} tooltip={_q(node_topic(n) + " " + data["label"])}{extra}];')
+        link = f' URL={_q(href(node_topic(n)))} tooltip={_q(node_topic(n) + " " + data["label"])}' if href else ""
+        lines.append(f'{_q(n)} [label="{label}" fillcolor="{unit_colour(data["unit"])}"{link}{extra}];')
     for u, v in sorted(sub.edges):
         lines.append(f"{_q(u)} -> {_q(v)};")
     lines.append("}")
@@ -88,15 +91,25 @@ def whole_map_dot(g: nx.DiGraph, href: Callable[[str], str] | None = None) -> st
 
 
 def neighbourhood_svgs(g: nx.DiGraph, topic_ids: list[str], render: Callable[..., str]) -> dict[str, str]:
-    """SVG per topic for its page: links relative to that page, leaves staggered so it stays narrow enough to read
-    on a phone, labelled for screen readers."""
+    """Per topic, for its page: the neighbourhood as an image (leaves staggered so it stays narrow enough to read on
+    a phone; role="img" with a label) and under it the same topics as a list of links, relative to that page."""
     result = {}
     for topic_id in topic_ids:
         page = topic_page(topic_id)
-        dot = neighbourhood_dot(g, topic_id, lambda t, page=page: html_link(page, topic_page(t)))
         sub = neighbourhood(g, topic_id)
         centre = topic_node(topic_id)
-        label = (f"{topic_id} {g.nodes[centre]['label']} 的邻域：{len(list(sub.predecessors(centre)))} 个直接前置、"
-                 f"{len(list(sub.successors(centre)))} 个直接后续（上方列表中有相同的链接）")
-        result[topic_id] = inline_svg(render(dot, unflatten=3), "nb-", label)
+        before = nx.ancestors(sub, centre)
+        after = set(sub) - before - {centre}
+        label = (f"{topic_id} {g.nodes[centre]['label']} 的邻域图：两步以内的 {len(before)} 个前置主题在上，"
+                 f"{len(after)} 个后续主题在下（图下的列表列出同样的主题）")
+        svg = inline_svg(render(neighbourhood_dot(g, topic_id, None), unflatten=3), "nb-", label)
+        lists = []
+        for heading, nodes in (("前置", before), ("后续", after)):
+            if nodes:
+                items = "".join(f'<li><a href="{attr(html_link(page, topic_page(node_topic(n))))}">'
+                                f"{node_topic(n)} {attr(g.nodes[n]['label'])}</a></li>"
+                                for n in sorted(nodes, key=lambda n: g.nodes[n]["order"]))
+                lists.append(f"<p>{heading}</p><ul>{items}</ul>")
+        result[topic_id] = (f'<div class="atlas-diagram">\n{svg}\n</div>\n'
+                            f'<nav class="atlas-neighbours" aria-label="邻域中的主题">{"".join(lists)}</nav>')
     return result
