@@ -28,15 +28,19 @@ def title(text: object) -> str:
     return "".join(part if i % 2 else attr(part) for i, part in enumerate(parts))
 
 
+def plain(text: object, limit: int = 0) -> str:
+    """Markdown text as plain text for places that show no markup (meta descriptions, tooltips): marks and math
+    delimiters dropped (`$O(\\log n)$` -> `O(log n)`), whitespace collapsed, cut at `limit` characters if given."""
+    result = re.sub(r"\$([^$]*)\$", r"\1", str(text))
+    result = re.sub(r"\\([a-zA-Z]+)", r"\1", re.sub(r"[`*_#\[\]{}]", "", result))
+    result = " ".join(result.split())
+    return result[: limit - 1] + "…" if limit and len(result) > limit else result
+
+
 def description(text: object, limit: int = 150) -> str:
-    """A page's meta description as a YAML front-matter value: Markdown marks and math dropped, HTML-escaped (the
-    theme prints it as it is), cut at `limit` characters, quoted as JSON (which YAML reads)."""
-    plain = re.sub(r"\$([^$]*)\$", r"\1", str(text))
-    plain = re.sub(r"\\([a-zA-Z]+)", r"\1", re.sub(r"[`*_#\[\]{}]", "", plain))
-    plain = " ".join(plain.split())
-    if len(plain) > limit:
-        plain = plain[: limit - 1] + "…"
-    return json.dumps(html.escape(plain, quote=True), ensure_ascii=False)
+    """A page's meta description as a YAML front-matter value: plain text, HTML-escaped (the theme prints it as it
+    is), cut at `limit` characters, quoted as JSON (which YAML reads)."""
+    return json.dumps(html.escape(plain(text, limit), quote=True), ensure_ascii=False)
 
 
 def url(text: str) -> str:

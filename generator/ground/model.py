@@ -258,6 +258,7 @@ class SiteInfo:
     introduction: str = "把一份大纲整理成前置关系清楚的知识图谱：每个主题有讲解、能直接运行的代码、面试题和参考资料。"
     track_examples: str = ""
     copyright: str = ""
+    url: str = ""  # where the site is hosted: canonical links and the sitemap; empty for an offline-only site
 
 
 @dataclass(frozen=True)

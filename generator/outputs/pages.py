@@ -12,6 +12,7 @@ from ..atlas import Atlas, section_for
 from ..ground import markup
 from ..ground.model import Topic
 from ..inputs.graph import learning_path, path_hours, path_to_goals, topic_hours
+from ..views import paths
 from ..views.diagrams import embed_diagrams
 from ..views.paths import (
     ANKI_DECK,
@@ -27,7 +28,7 @@ from ..views.paths import (
     track_pdf,
     unit_page,
 )
-from ..views.style import SUPPLEMENT, SUPPLEMENT_NOTE
+from ..views.style import SUPPLEMENT, SUPPLEMENT_NOTE, unit_colour
 from ..views.topicview import SnippetView, topic_view
 
 LANGUAGE_ORDER = ["c", "cpp", "python"]
@@ -122,10 +123,20 @@ def render_pages(atlas: Atlas, render_dot: Callable[..., str], extras: Extras) -
         auto=[r for r in records if r.status == "auto-corrected"],
         skipped=[r for r in records if r.status == "skipped"])
     pages["index.md"] = env.get_template("index.md.j2").render(
-        outline=atlas.outline, counts=counts(atlas), tracks=tracks,
-        units=[{"unit": u, "href": unit_page(u.id)} for u in atlas.outline.units],
+        outline=atlas.outline, counts=counts(atlas), tracks=tracks, map_href=paths.html(paths.MAP),
+        units=[_unit_coverage(atlas, u) for u in atlas.outline.units],
         preface=[{"section": s, "href": preface_page(s.id)} for s in atlas.outline.preface], **common)
     return pages
+
+
+def _unit_coverage(atlas: Atlas, unit) -> dict:
+    """A unit on the home page: how many of its topics are written, and hours summed over those only."""
+    topics = [t for c in unit.chapters for t in c.topics]
+    written = [atlas.contents[t.id] for t in topics if t.id in atlas.contents]
+    return {"unit": unit, "href": unit_page(unit.id), "page": paths.html(unit_page(unit.id)),
+            "on_map": f"{paths.html(paths.MAP)}#unit-{unit.id}", "topics": len(topics), "written": len(written),
+            "hours": markup.hours(round(sum(c.hours or 0 for c in written), 1)), "colour": unit_colour(unit.id),
+            "percent": round(100 * len(written) / len(topics)) if topics else 0}
 
 
 def _topic_row(atlas: Atlas, page: str, topic: Topic, topic_ref) -> dict:

@@ -1,108 +1,139 @@
 """The interactive topic map: a pyvis network with positions computed here, embedded in a site page.
 
-Physics is off and every position is computed in Python: prerequisites flow left to right (x is the topic's depth
-in the reduced prerequisite graph) and each unit owns a horizontal band (units as regions), so the same input
-always gives the same picture and the browser draws it at once.
+Physics is off and every position is computed in Python: each unit is a region of its own (a block of its topics,
+prerequisites flowing left to right inside it by their depth within the unit), and the blocks are packed in rows in
+syllabus order, so the map is about as wide as a screen, the same input always gives the same picture and the
+browser draws it at once. Colours are chosen by the page's script, which knows the reader's palette.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from collections import defaultdict
+from dataclasses import dataclass
 
 import networkx as nx
 from pyvis.network import Network
 
 from ..atlas import Atlas
+from ..ground.markup import attr, plain
 from ..inputs.graph import node_topic, prerequisites, reduced
-from ..views.style import pinyin_keys, shorten, unit_colour
+from ..views.style import SUPPLEMENT, pinyin_keys, shorten, unit_colour
 from ..views.topicview import topic_view
 
-X_STEP, Y_STEP, BAND_GAP = 190, 50, 90
+X_STEP, Y_STEP = 200, 56          # one depth step, one row inside a unit's block
+MAX_ROWS = 6                      # a depth column taller than this wraps into another column
+GAP_X, GAP_Y, PAD, HEAD = 110, 90, 30, 56  # between blocks; a region's padding and the band for its title
+ASPECT = 1.7                      # the packed map's width : height, about a landscape screen's
+TOOLTIP_SUMMARY = 110             # characters of the summary in a node's hover text
 
 
-def layout(g: nx.DiGraph) -> dict[str, tuple[int, int]]:
-    """Deterministic positions: depth (longest prerequisite chain) on x, one band per unit on y.
+@dataclass(frozen=True)
+class Layout:
+    positions: dict[str, tuple[int, int]]          # graph node id -> centre
+    regions: dict[str, tuple[int, int, int, int]]  # unit id -> (left, top, right, bottom) around its topics
 
-    Inside a band, topics of one depth stand in syllabus order, so a chapter's topics sit together. Each band's
-    label gets the key `unit:<id>`, placed left of the band.
-    """
-    red = reduced(g)
+
+def _unit_block(red: nx.DiGraph, g: nx.DiGraph, members: list[str]) -> dict[str, tuple[int, int]]:
+    """Positions inside one unit, from (0, 0): x by depth within the unit, a column at most MAX_ROWS tall."""
+    sub = red.subgraph(members)
     depth: dict[str, int] = {}
-    for node in nx.lexicographical_topological_sort(red, key=lambda n: g.nodes[n]["order"]):
-        depth[node] = max((depth[p] + 1 for p in red.predecessors(node)), default=0)
-    cells: dict[tuple[str, int], list[str]] = defaultdict(list)
+    for node in nx.lexicographical_topological_sort(sub, key=lambda n: g.nodes[n]["order"]):
+        depth[node] = max((depth[p] + 1 for p in sub.predecessors(node)), default=0)
+    columns: list[list[str]] = []
+    for d in sorted(set(depth.values())):
+        cell = [n for n in members if depth[n] == d]  # members come in syllabus order
+        columns += [cell[i:i + MAX_ROWS] for i in range(0, len(cell), MAX_ROWS)]
+    height = max(len(c) for c in columns)
+    return {node: (x * X_STEP, (height - len(col)) * Y_STEP // 2 + y * Y_STEP)
+            for x, col in enumerate(columns) for y, node in enumerate(col)}
+
+
+def layout(g: nx.DiGraph) -> Layout:
+    """Deterministic positions: one block per unit, blocks packed into rows about ASPECT times wider than tall."""
+    red = reduced(g)
+    members: dict[str, list[str]] = defaultdict(list)
     for node in sorted(red, key=lambda n: g.nodes[n]["order"]):
-        cells[(g.nodes[node]["unit"], depth[node])].append(node)
-    units = sorted({g.nodes[n]["unit"] for n in red}, key=lambda u: int(u) if u.isdigit() else 0)
+        members[g.nodes[node]["unit"]].append(node)
+    units = sorted(members, key=lambda u: (0, int(u)) if u.isdigit() else (1, u))
+    blocks = {u: _unit_block(red, g, members[u]) for u in units}
+    size = {u: (max(x for x, _ in b.values()) + X_STEP, max(y for _, y in b.values()) + Y_STEP)
+            for u, b in blocks.items()}
+    area = sum((w + GAP_X) * (h + GAP_Y + HEAD) for w, h in size.values())
+    row_width = max(max(w for w, _ in size.values()), math.sqrt(area * ASPECT))
     positions: dict[str, tuple[int, int]] = {}
-    top = 0
+    regions: dict[str, tuple[int, int, int, int]] = {}
+    x = top = row_height = 0
     for unit in units:
-        height = max(len(v) for (u, _), v in cells.items() if u == unit)
-        for (u, d), nodes in sorted(cells.items()):
-            if u != unit:
-                continue
-            offset = (height - len(nodes)) * Y_STEP // 2
-            for i, node in enumerate(nodes):
-                positions[node] = (d * X_STEP, top + offset + i * Y_STEP)
-        positions[f"unit:{unit}"] = (-2 * X_STEP, top + (height - 1) * Y_STEP // 2)
-        top += height * Y_STEP + BAND_GAP
-    return positions
+        w, h = size[unit]
+        if x and x + w > row_width:
+            x, top, row_height = 0, top + row_height + GAP_Y, 0
+        for node, (bx, by) in blocks[unit].items():
+            positions[node] = (x + bx, top + HEAD + by)
+        left, right = x - X_STEP // 2 - PAD, x + w - X_STEP // 2 + PAD
+        regions[unit] = (left, top - PAD, right, top + HEAD + h - Y_STEP // 2 + PAD)
+        x += w + GAP_X
+        row_height = max(row_height, HEAD + h)
+    return Layout(positions, regions)
+
+
+def _hover(atlas: Atlas, topic_id: str) -> str:
+    """Plain text (the map shows it as text, never as HTML): what the topic page and the PDF say, in short."""
+    view = topic_view(atlas, topic_id)
+    hours = f"{view.hours:g} 小时" if view.hours else "尚未撰写"
+    lines = [f"{topic_id} {view.topic.title}", view.content.title_en if view.content else "",
+             f"{view.chapter.id} {view.chapter.title} · {hours}",
+             plain(view.content.summary, TOOLTIP_SUMMARY) if view.content else ""]
+    return "\n".join(x for x in lines if x)
 
 
 def network(atlas: Atlas, physics: bool = False) -> Network:
-    """The pyvis network: topics as nodes coloured by unit, reduced prerequisites as arrows."""
+    """The pyvis network: topics as boxes, reduced prerequisites as arrows; node ids are the graph's node ids."""
     g = atlas.graph
     red = reduced(g)
     net = Network(directed=True, cdn_resources="in_line", height="100%", width="100%")
-    positions = layout(g) if not physics else {}
+    positions = layout(g).positions if not physics else {}
     for node in sorted(red, key=lambda n: g.nodes[n]["order"]):
         data = g.nodes[node]
-        topic_id = node_topic(node)
-        view = topic_view(atlas, topic_id)  # the hover says what the topic page and the PDF say
-        hours = f"{view.hours:g} 小时" if view.hours else "尚未撰写"
-        hover = "\n".join(x for x in [f"{topic_id} {view.topic.title}", view.content.title_en if view.content else "",
-                                       f"{view.chapter.id} {view.chapter.title} · {hours}",
-                                       view.content.summary if view.content else ""] if x)
         options = {"x": positions[node][0], "y": positions[node][1], "physics": False} if positions else {}
-        net.add_node(topic_id, label=f"{topic_id}\n{shorten(data['label'], 12)}", title=hover, shape="box",
-                     color=unit_colour(data["unit"]), font={"color": "#ffffff", "size": 13},
-                     **options)
-    for node in sorted((n for n in g if g.nodes[n].get("kind") == "unit"), key=lambda n: g.nodes[n]["order"]):
-        if node in positions:  # the band's label: plain text, not a topic
-            unit_id = g.nodes[node]["unit"]
-            net.add_node(node, label=f"{unit_id} {shorten(g.nodes[node]['label'], 10)}", shape="text",
-                         x=positions[node][0], y=positions[node][1], physics=False,
-                         font={"color": unit_colour(unit_id), "size": 44, "face": "sans-serif", "align": "right"})
+        net.add_node(node, label=f"{node_topic(node)}\n{shorten(data['label'], 12)}",
+                     title=_hover(atlas, node_topic(node)), shape="box", color=unit_colour(data["unit"]), **options)
     for u, v in sorted(red.edges):
-        cross = g.nodes[u]["unit"] != g.nodes[v]["unit"]
-        net.add_edge(node_topic(u), node_topic(v), arrows="to", width=2 if cross else 1,
-                     color="#d32f2f" if cross else "#9e9e9e", cross=cross)
+        net.add_edge(u, v, arrows="to", cross=g.nodes[u]["unit"] != g.nodes[v]["unit"])
     return net
 
 
 def map_data(atlas: Atlas, href_prefix: str = "topics/") -> dict:
-    """Everything the map's script needs, as plain JSON: vis nodes and edges plus search and path data."""
+    """Everything the map's script needs, as plain JSON: vis nodes and edges, unit regions, search and path data."""
     g = atlas.graph
     net = network(atlas)
     full = prerequisites(g)
     topics = {}
     for node in net.nodes:
-        topic_id = node["id"]
-        if topic_id.startswith("unit:"):
-            continue
-        data = g.nodes[f"topic:{topic_id}"]
+        node_id = node["id"]
+        data = g.nodes[node_id]
+        topic_id = node_topic(node_id)
         content = atlas.contents.get(topic_id)
         pinyin, initials = pinyin_keys(data["label"])
-        topics[topic_id] = {
-            "title": data["label"], "en": content.title_en if content else "", "hours": data["hours"],
-            "unit": data["unit"], "href": f"{href_prefix}{topic_id}.html", "pinyin": pinyin, "initials": initials,
-            "order": data["order"],
-            "prereqs": sorted(node_topic(p) for p in full.predecessors(f"topic:{topic_id}")),
+        topics[node_id] = {
+            "id": topic_id, "title": data["label"], "en": content.title_en if content else "",
+            "hours": data["hours"], "written": content is not None, "unit": data["unit"],
+            "href": f"{href_prefix}{topic_id}.html", "pinyin": pinyin, "initials": initials, "order": data["order"],
+            "prereqs": sorted(full.predecessors(node_id)),
         }
-    units = [{"id": g.nodes[n]["unit"], "title": g.nodes[n]["label"], "colour": unit_colour(g.nodes[n]["unit"])}
-             for n in sorted((n for n in g if g.nodes[n].get("kind") == "unit"), key=lambda n: g.nodes[n]["order"])]
-    return {"nodes": net.nodes, "edges": net.edges, "topics": topics, "units": units}
+    regions = layout(g).regions
+    units = []
+    for n in sorted((n for n in g if g.nodes[n].get("kind") == "unit"), key=lambda n: g.nodes[n]["order"]):
+        unit_id = g.nodes[n]["unit"]
+        in_unit = [t for t in topics.values() if t["unit"] == unit_id]
+        units.append({"id": unit_id, "title": g.nodes[n]["label"], "colour": unit_colour(unit_id),
+                      "region": regions.get(unit_id), "topics": len(in_unit),
+                      "mark": SUPPLEMENT if g.nodes[n].get("supplement") else "",
+                      "written": sum(t["written"] for t in in_unit)})
+    nodes = [{k: n[k] for k in ("id", "label", "title", "x", "y")} for n in net.nodes]
+    edges = [{k: e[k] for k in ("from", "to", "cross")} for e in net.edges]
+    return {"nodes": nodes, "edges": edges, "topics": topics, "units": units}
 
 
 def script_json(data: dict) -> str:
@@ -111,32 +142,61 @@ def script_json(data: dict) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+def _unit_filters(units: list[dict]) -> str:
+    """One checkbox per unit, its colour swatch inside its own label; `id="unit-N"` is what map.html#unit-N opens."""
+    return "\n".join(
+        f'<label class="atlas-map-unit" id="unit-{attr(u["id"])}"><input type="checkbox" checked '
+        f'data-unit="{attr(u["id"])}"><span class="atlas-map-swatch" style="background: {u["colour"]}"></span>'
+        f'<span>{attr(u["id"])} {attr(u["title"])}</span>'
+        + (f' <span class="atlas-supplement">{attr(u["mark"])}</span>' if u["mark"] else "")
+        + f'<span class="atlas-map-count">{u["written"]}/{u["topics"]}'
+        "</span></label>" for u in units if u["region"])
+
+
 def map_page(atlas: Atlas) -> str:
-    """The Markdown page (raw HTML inside) that hosts the map; scripts are vendored files in the site."""
+    """The Markdown page (raw HTML inside) that hosts the map, full width; scripts are vendored files in the site."""
+    data = map_data(atlas)
     return f"""---
 title: 知识地图
+description: 全部主题与前置关系的交互地图：按单元分区，可搜索（中文、英文、拼音），选中主题即列出完整学习路径与学时。
 hide:
+  - navigation
   - toc
 ---
 
 # 知识地图
 
 <div class="atlas-map-controls">
-<input id="atlas-map-search" type="search" placeholder="搜索主题：中文、英文或拼音（如 hhs）" autocomplete="off">
+<input id="atlas-map-search" type="search" placeholder="搜索主题：中文、英文或拼音" autocomplete="off"
+  aria-label="搜索主题（中文、英文或拼音首字母，如 hhs）">
 <label><input id="atlas-map-open" type="checkbox" checked> 点击节点时打开主题页</label>
-<span id="atlas-map-units"></span>
 </div>
-<div id="atlas-map-results" class="atlas-map-results"></div>
-<div id="atlas-map" class="atlas-map"></div>
-<div id="atlas-map-panel" class="atlas-map-panel">选中一个主题（搜索，或取消“点击节点时打开主题页”后点击节点），
+<details class="atlas-map-filter" open><summary>单元：勾选显示或隐藏，图随之重新取景</summary>
+<div id="atlas-map-units" class="atlas-map-units" role="group" aria-label="显示或隐藏单元">
+{_unit_filters(data["units"])}
+</div>
+</details>
+<div id="atlas-map-results" class="atlas-map-results" aria-live="polite"></div>
+<div class="atlas-map-frame">
+<div id="atlas-map" class="atlas-map" data-label="知识地图：方向键平移，加号和减号缩放，0 显示全图；Tab 离开"></div>
+<div class="atlas-map-zoom">
+<button type="button" id="atlas-map-zoom-in" aria-label="放大" title="放大（+）">+</button>
+<button type="button" id="atlas-map-zoom-out" aria-label="缩小" title="缩小（-）">−</button>
+<button type="button" id="atlas-map-fit" aria-label="显示全图" title="显示全图（0）">全图</button>
+</div>
+</div>
+<p class="atlas-map-legend">每个色块是一个单元；远看显示单元名，放大后显示主题名，点击单元区域放大到该单元。
+深色方块为已撰写的主题，浅色方块为尚未撰写的主题。箭头从前置指向后续（已做传递归约）；跨单元的箭头平时淡显，选中主题后突出它的整条前置链与后续。
+键盘：方向键平移，<kbd>+</kbd>/<kbd>-</kbd> 缩放，<kbd>0</kbd> 显示全图。</p>
+<div id="atlas-map-panel" class="atlas-map-panel" aria-live="polite">
+选中一个主题（搜索，或取消“点击节点时打开主题页”后点击节点），
 这里会列出它的完整学习路径和学时；图中高亮它的全部前置和后续。</div>
 
 <noscript>没有 JavaScript 时可以看<a href="graph/atlas-map.svg">静态全图</a>。</noscript>
 
-颜色表示单元，箭头从前置主题指向后续主题（已做传递归约），红色箭头跨单元。
 也可以下载[静态全图](graph/atlas-map.svg)或图谱数据（[JSON](graph/atlas.json)、[GraphML](graph/atlas.graphml)）。
 
 <script src="assets/vendor/vis-network/vis-network.min.js"></script>
-<script id="atlas-map-data" type="application/json">{script_json(map_data(atlas))}</script>
+<script id="atlas-map-data" type="application/json">{script_json(data)}</script>
 <script src="assets/topicmap.js"></script>
 """

@@ -7,6 +7,7 @@ Nothing is half-written: a failure anywhere leaves the previous site as it was.
 from __future__ import annotations
 
 import functools
+import gzip
 import os
 import shutil
 import tempfile
@@ -31,6 +32,8 @@ from ..views.diagrams import render_dot
 from ..views.maps import neighbourhood_svgs, whole_map_dot
 from . import mkdocs
 
+COMPRESSED = (".html", ".js", ".css", ".json", ".svg", ".xml", ".graphml", ".txt")  # text a server may send gzipped
+COMPRESS_FROM = 8 * 1024  # bytes; smaller files gain little
 VIS_NETWORK = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2" / "vis-network.min.js"
 
 Progress = Callable[[str], None]
@@ -107,6 +110,7 @@ def project_files(atlas: Atlas, sources: Sources, project: Path, cache_dir: Path
     files = {f"docs/{p.relative_to(docs).as_posix()}": p.read_bytes() for p in sorted(docs.rglob("*")) if p.is_file()}
     files.update({f"docs/{k}": v.encode("utf-8") for k, v in site_files(atlas, sources, cache_dir, pdf).items()})
     files.update({f"docs/{k}": v for k, v in study_files(atlas, sources).items()})
+    files.update(mkdocs.theme_overrides())
     config = mkdocs.project_config(sources.root, atlas, _guides(sources))
     files[mkdocs.CONFIG] = config.encode("utf-8")
     return files
@@ -185,9 +189,23 @@ def build(sources: Sources, options: BuildOptions, progress: Progress = lambda _
             built = mkdocs.build(project, progress)
             for name in laid_out.result() if laid_out else []:
                 (guides / name).replace(built / name)
+        precompress(built)
         _replace(built, site_dir)
     progress(f"site written to {site_dir}")
     return atlas
+
+
+def precompress(site: Path) -> list[Path]:
+    """A `.gz` copy beside every large text file, for servers that send precompressed files (nginx gzip_static).
+    Deterministic: no name and mtime 0 in the gzip header, so the same site gives the same bytes."""
+    written = []
+    for path in sorted(site.rglob("*")):
+        if path.suffix in COMPRESSED and path.is_file() and path.stat().st_size >= COMPRESS_FROM:
+            target = path.with_name(path.name + ".gz")
+            with target.open("wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as out:
+                out.write(path.read_bytes())
+            written.append(target)
+    return written
 
 
 def _replace(new: Path, target: Path) -> None:

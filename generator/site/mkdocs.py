@@ -31,6 +31,13 @@ from ..views.paths import (
 from ..views.style import SUPPLEMENT
 
 CONFIG = "mkdocs.yml"
+OVERRIDES = Path(__file__).resolve().parent.parent / "templates" / "overrides"  # theme templates of our own
+
+
+def theme_overrides() -> dict[str, bytes]:
+    """The theme's custom_dir (404 page, language partial …) as project files under `overrides/`."""
+    return {f"overrides/{p.relative_to(OVERRIDES).as_posix()}": p.read_bytes()
+            for p in sorted(OVERRIDES.rglob("*")) if p.is_file()}
 
 
 def base_config(root: Path) -> dict:
@@ -48,18 +55,17 @@ def markdown_extensions(root: Path) -> tuple[list[str], dict]:
     return names, configs
 
 
-OVERRIDES = Path(__file__).resolve().parent.parent / "templates" / "overrides"
-
-
 def project_config(root: Path, atlas: Atlas, guides: list) -> str:
-    """mkdocs.yml for a rendered project: the base config plus the generated nav, with docs/ beside it, and the
-    theme's overrides (the search box) from the generator's templates."""
+    """mkdocs.yml for a rendered project: the base config plus the generated nav, with docs/ and the theme's
+    overrides (404 page, language, the search box) beside it."""
     config = base_config(root)
     config.update(site_name=f"{atlas.site.title} {atlas.site.title_en}", site_description=atlas.site.description,
                   docs_dir="docs", site_dir="site", nav=nav(atlas, guides))
     if atlas.site.copyright:
         config["copyright"] = atlas.site.copyright
-    config.setdefault("theme", {})["custom_dir"] = str(OVERRIDES)
+    if atlas.site.url:
+        config["site_url"] = atlas.site.url
+    config.setdefault("theme", {})["custom_dir"] = "overrides"  # copied into the project: see theme_overrides
     return yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
 
 
@@ -81,7 +87,7 @@ def serve(project: Path, address: str) -> subprocess.Popen:
 
 
 def nav(atlas: Atlas, extra: list | None = None) -> list:
-    """MkDocs nav in syllabus order: home, guides, preface, units > chapters > topics.
+    """MkDocs nav in syllabus order: home, guides, preface, units > chapters > topics (unwritten ones say so).
 
     MkDocs puts nav titles into the HTML as they are, so data text is HTML-escaped here.
     """
@@ -94,8 +100,9 @@ def nav(atlas: Atlas, extra: list | None = None) -> list:
         chapters = []
         for chapter in unit.chapters:
             entries = [{"本章概览": chapter_page(chapter.id)}]
-            entries += [{esc(f"{t.id} {t.title}" if not t.implicit else f"{chapter.id} {t.title}（要点）"):
-                         topic_page(t.id)} for t in chapter.topics]
+            entries += [{esc((f"{t.id} {t.title}" if not t.implicit else f"{chapter.id} {t.title}（要点）") +
+                             ("" if t.id in atlas.contents else "（未撰写）")): topic_page(t.id)}
+                        for t in chapter.topics]
             chapters.append({esc(f"{chapter.id} {chapter.title}"): entries})
         label = f"{unit.id} {unit.title}" + (f" · {SUPPLEMENT}" if unit.supplement else "")
         items.append({esc(label): [{"本单元概览": unit_page(unit.id)}, *chapters]})

@@ -5,11 +5,14 @@ They work without JavaScript and print, so the PDF and readers without scripts s
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import networkx as nx
 
+from ..ground.markup import attr
 from ..inputs.graph import neighbourhood, node_topic, reduced, topic_node
+from .diagrams import inline_svg
 from .paths import html_link, topic_page
 from .style import shorten, unit_colour
 
@@ -27,7 +30,26 @@ def _label(g: nx.DiGraph, node: str, width: int = 10) -> str:
     return f"{node_topic(node)}\\n" + _escape(shorten(g.nodes[node]["label"], width))
 
 
-def neighbourhood_dot(g: nx.DiGraph, topic_id: str, href: Callable[[str], str]) -> str:
+def _wrapped(title: str, width: int = 12, lines: int = 3) -> list[str]:
+    """A title broken into lines of about `width` columns (a CJK character counts two), never inside an ASCII
+    word; cut with an ellipsis only past `lines` lines."""
+    tokens = re.findall(r"[A-Za-z0-9_.+#/-]+|\s+|.", title)
+    result, line = [], ""
+    for token in tokens:
+        cols = sum(2 if ord(c) > 0x2E7F else 1 for c in line + token)
+        if line.strip() and cols > width:
+            result.append(line.strip())
+            line = token.lstrip()
+        else:
+            line += token
+    result.append(line.strip())
+    result = [x for x in result if x]
+    return result if len(result) <= lines else result[: lines - 1] + [shorten("".join(result[lines - 1:]), width // 2)]
+
+
+def neighbourhood_dot(g: nx.DiGraph, topic_id: str, href: Callable[[str], str] | None) -> str:
+    """The neighbourhood as dot; nodes link to `href(topic_id)` when given (the site's picture has no links: it is
+    an image for screen readers, and the list under it carries the links)."""
     sub = neighbourhood(g, topic_id)
     centre = topic_node(topic_id)
     lines = ["digraph N {", "rankdir=TB; bgcolor=transparent; nodesep=0.25; ranksep=0.35;",
@@ -36,8 +58,9 @@ def neighbourhood_dot(g: nx.DiGraph, topic_id: str, href: Callable[[str], str]) 
     for n in sorted(sub, key=lambda n: g.nodes[n]["order"]):
         data = g.nodes[n]
         extra = " penwidth=3 color=black" if n == centre else ""
-        lines.append(f'{_q(n)} [label="{_label(g, n)}" fillcolor="{unit_colour(data["unit"])}" '
-                     f'URL={_q(href(node_topic(n)))} tooltip={_q(node_topic(n) + " " + data["label"])}{extra}];')
+        label = "\\n".join([node_topic(n)] + [_escape(x) for x in _wrapped(data["label"])])
+        link = f' URL={_q(href(node_topic(n)))} tooltip={_q(node_topic(n) + " " + data["label"])}' if href else ""
+        lines.append(f'{_q(n)} [label="{label}" fillcolor="{unit_colour(data["unit"])}"{link}{extra}];')
     for u, v in sorted(sub.edges):
         lines.append(f"{_q(u)} -> {_q(v)};")
     lines.append("}")
@@ -67,13 +90,28 @@ def whole_map_dot(g: nx.DiGraph, href: Callable[[str], str] | None = None) -> st
     return "\n".join(lines)
 
 
-def neighbourhood_svgs(g: nx.DiGraph, topic_ids: list[str], render: Callable[[str], str]) -> dict[str, str]:
-    """SVG per topic, links relative to that topic's page."""
+def neighbourhood_svgs(g: nx.DiGraph, topic_ids: list[str], render: Callable[..., str]) -> dict[str, str]:
+    """Per topic, for its page: the neighbourhood as an image (leaves staggered so it stays narrow enough to read on
+    a phone; role="img" with a label) and under it the same topics as a list of links, relative to that page."""
     result = {}
     for topic_id in topic_ids:
         page = topic_page(topic_id)
-        dot = neighbourhood_dot(g, topic_id, lambda t, page=page: html_link(page, topic_page(t)))
-        result[topic_id] = render(dot)
+        sub = neighbourhood(g, topic_id)
+        centre = topic_node(topic_id)
+        before = nx.ancestors(sub, centre)
+        after = set(sub) - before - {centre}
+        label = (f"{topic_id} {g.nodes[centre]['label']} 的邻域图：两步以内的 {len(before)} 个前置主题在上，"
+                 f"{len(after)} 个后续主题在下（图下的列表列出同样的主题）")
+        svg = inline_svg(render(neighbourhood_dot(g, topic_id, None), unflatten=3), "nb-", label)
+        lists = []
+        for heading, nodes in (("前置", before), ("后续", after)):
+            if nodes:
+                items = "".join(f'<li><a href="{attr(html_link(page, topic_page(node_topic(n))))}">'
+                                f"{node_topic(n)} {attr(g.nodes[n]['label'])}</a></li>"
+                                for n in sorted(nodes, key=lambda n: g.nodes[n]["order"]))
+                lists.append(f"<p>{heading}</p><ul>{items}</ul>")
+        result[topic_id] = (f'<div class="atlas-diagram">\n{svg}\n</div>\n'
+                            f'<nav class="atlas-neighbours" aria-label="邻域中的主题">{"".join(lists)}</nav>')
     return result
 
 
