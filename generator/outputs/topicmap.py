@@ -141,6 +141,15 @@ def script_json(data: dict) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+# Opened from disk there is no download to wait for, so the map's scripts run as the page is read and it is drawn
+# before the theme's own scripts; over the network they load without holding up the first paint, in order.
+_LOADER = ("""["assets/vendor/vis-network/vis-network.min.js", "assets/topicmap.js"].forEach(function (src) {"""
+           """ if (location.protocol === "file:") {"""
+           """ document.write('<script src="' + src + '"><\\/script>'); return; }"""
+           """ var s = document.createElement("script"); s.src = src; s.async = false;"""
+           """ document.head.appendChild(s); });""")
+
+
 def _unit_filters(units: list[dict]) -> str:
     """One checkbox per unit, its colour swatch inside its own label; `id="unit-N"` is what map.html#unit-N opens."""
     return "\n".join(
@@ -153,7 +162,7 @@ def _unit_filters(units: list[dict]) -> str:
 def map_page(atlas: Atlas) -> str:
     """The Markdown page (raw HTML inside) that hosts the map, full width; scripts are vendored files in the site.
 
-    vis-network and the map's script are deferred: they do not hold up the page's first paint."""
+    How its two scripts load depends on where the page comes from (see _LOADER)."""
     data = map_data(atlas)
     return f"""---
 title: 知识地图
@@ -197,6 +206,5 @@ hide:
 也可以下载[静态全图](graph/atlas-map.svg)或图谱数据（[JSON](graph/atlas.json)、[GraphML](graph/atlas.graphml)）。
 
 <script id="atlas-map-data" type="application/json">{script_json(data)}</script>
-<script defer src="assets/vendor/vis-network/vis-network.min.js"></script>
-<script defer src="assets/topicmap.js"></script>
+<script>{_LOADER}</script>
 """
