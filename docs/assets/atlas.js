@@ -34,7 +34,7 @@
     load().then(function () {
       var i = 0;
       (function batch() {  // a few formulas at a time, so a page full of math never blocks input for long
-        for (var end = Math.min(i + 24, math.length); i < end; i++) renderMathInElement(math[i], options);
+        for (var end = Math.min(i + 8, math.length); i < end; i++) renderMathInElement(math[i], options);
         if (i < math.length) setTimeout(batch, 0);
       })();
     });

@@ -157,8 +157,6 @@
     network.moveTo({ position: { x: p.x + dx / s, y: p.y + dy / s } });
   }
   home(false);
-  var filter = document.querySelector(".atlas-map-filter");
-  if (filter && container.clientWidth < 700) filter.open = false;  // a phone: the map before the unit list
 
   // ---- paths and selection ----
   var successors = {};

@@ -142,6 +142,15 @@ def script_json(data: dict) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+# Opened from disk there is no download to wait for, so the map's scripts run as the page is read and it is drawn
+# before the theme's own scripts; over the network they load without holding up the first paint, in order.
+_LOADER = ("""["assets/vendor/vis-network/vis-network.min.js", "assets/topicmap.js"].forEach(function (src) {"""
+           """ if (location.protocol === "file:") {"""
+           """ document.write('<script src="' + src + '"><\\/script>'); return; }"""
+           """ var s = document.createElement("script"); s.src = src; s.async = false;"""
+           """ document.head.appendChild(s); });""")
+
+
 def _unit_filters(units: list[dict]) -> str:
     """One checkbox per unit, its colour swatch inside its own label; `id="unit-N"` is what map.html#unit-N opens."""
     return "\n".join(
@@ -154,7 +163,9 @@ def _unit_filters(units: list[dict]) -> str:
 
 
 def map_page(atlas: Atlas) -> str:
-    """The Markdown page (raw HTML inside) that hosts the map, full width; scripts are vendored files in the site."""
+    """The Markdown page (raw HTML inside) that hosts the map, full width; scripts are vendored files in the site.
+
+    How its two scripts load depends on where the page comes from (see _LOADER)."""
     data = map_data(atlas)
     return f"""---
 title: 知识地图
@@ -171,11 +182,12 @@ hide:
   aria-label="搜索主题（中文、英文或拼音首字母，如 hhs）">
 <label><input id="atlas-map-open" type="checkbox" checked> 点击节点时打开主题页</label>
 </div>
-<details class="atlas-map-filter" open><summary>单元：勾选显示或隐藏，图随之重新取景</summary>
+<details class="atlas-map-filter" id="atlas-map-filter" open><summary>单元：勾选显示或隐藏，图随之重新取景</summary>
 <div id="atlas-map-units" class="atlas-map-units" role="group" aria-label="显示或隐藏单元">
 {_unit_filters(data["units"])}
 </div>
 </details>
+<script>if (matchMedia("(max-width: 700px)").matches) document.getElementById("atlas-map-filter").open = false;</script>
 <div id="atlas-map-results" class="atlas-map-results" aria-live="polite"></div>
 <div class="atlas-map-frame">
 <div id="atlas-map" class="atlas-map" data-label="知识地图：方向键平移，加号和减号缩放，0 显示全图；Tab 离开"></div>
@@ -196,7 +208,6 @@ hide:
 
 也可以下载[静态全图](graph/atlas-map.svg)或图谱数据（[JSON](graph/atlas.json)、[GraphML](graph/atlas.graphml)）。
 
-<script src="assets/vendor/vis-network/vis-network.min.js"></script>
 <script id="atlas-map-data" type="application/json">{script_json(data)}</script>
-<script src="assets/topicmap.js"></script>
+<script>{_LOADER}</script>
 """
