@@ -7,6 +7,7 @@ the site, same lexers) and runs of one kind share a span; the rest stays plain t
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 
@@ -19,6 +20,7 @@ KINDS = ((Comment.Preproc, "p"), (Comment.PreprocFile, "p"), (Comment, "c"), (St
 CODE_RE = re.compile(r'<code class="language-([\w+#-]+)">(.*?)</code>', re.S)
 
 
+@functools.cache
 def _kind(token: type) -> str:
     for parent, kind in KINDS:
         if token in parent:

@@ -7,6 +7,8 @@ maps and diagrams, and TeX turned into readable text because KaTeX cannot run.
 from __future__ import annotations
 
 import base64
+import functools
+import json
 import posixpath
 import re
 from collections.abc import Callable, Iterable
@@ -47,14 +49,28 @@ class _Converter:
         self.md = markdown.Markdown(extensions=[n for n in names if n not in NOT_IN_PRINT],
                                     extension_configs={k: v for k, v in configs.items() if k not in NOT_IN_PRINT})
         self.render_dot = render_dot
+        self.done: dict[tuple[str, str, int], Markup] = {}
 
     def __call__(self, text: str, path: str = "", first_line: int = 1) -> Markup:
+        """Converted once per build: the track guides print the same topics again."""
+        key = (text, path, first_line)
+        if key not in self.done:
+            self.done[key] = self._convert(text, path, first_line)
+        return self.done[key]
+
+    def _convert(self, text: str, path: str, first_line: int) -> Markup:
         text = embed_diagrams(text, path, first_line, self.render_dot)
         self.md.reset()
         rendered = self.md.convert(text)
         # A body's `###` would be an h3 (a topic) in the PDF outline; points are h4, so bodies start at h5.
         rendered = re.sub(r"<(/?)h([1-6])\b", lambda m: f"<{m[1]}h{min(6, int(m[2]) + 2)}", rendered)
         return Markup(_print_svg(_scaled(math_html(colour_blocks(rendered)), DIAGRAM_SCALE)))
+
+
+@functools.lru_cache(maxsize=2)
+def _converter(render_dot: Callable[..., str], dialect: str) -> _Converter:
+    """One converter per build (its render function and dialect), shared by the whole guide and the track guides."""
+    return _Converter(render_dot, tuple(json.loads(dialect)))
 
 
 def _scaled(text: str, factor: float) -> str:
@@ -149,7 +165,7 @@ def guide_html(atlas: Atlas, render_dot: Callable[..., str], *, dialect: tuple[l
     site's Markdown dialect (extension names and their options).
     """
     env = _env()
-    convert = _Converter(render_dot, dialect)
+    convert = _converter(render_dot, json.dumps(dialect, sort_keys=True))
     order = _selected(atlas, topic_ids)
     included = set(order)
     topics = {t: _topic(atlas, atlas.topic(t), convert, render_dot, included, topic_ids is not None) for t in order}
