@@ -55,10 +55,16 @@ def synthetic(topics: int = 2000, seed: int = 1) -> tuple[str, str]:
     return "\n".join(lines) + "\n", "\n".join(edges) + "\n"
 
 
-def stages(label: str, text: str, prereq_text: str, errata_text: str = "") -> None:
+def stages(label: str, text: str, prereq_text: str, errata_text: str = "", supplement: str = "") -> None:
     print(label)
-    outline = timed("parse (+ errata)", lambda: parse_outline(
-        text, "syllabus.txt", parse_errata(errata_text, "errata.yaml", text.split("\n")) if errata_text else None))
+
+    def parse():
+        outline = parse_outline(text, "syllabus.txt",
+                                parse_errata(errata_text, "errata.yaml", text.split("\n")) if errata_text else None)
+        return outline.with_supplement(parse_outline(supplement, "supplement.txt", first_unit=len(outline.units) + 1)) \
+            if supplement else outline
+
+    outline = timed("parse (+ errata, supplement)", parse)
     spec = GraphSpec(tuple(parse_prerequisites(prereq_text, "prerequisites.yaml")))
     graph = timed("graph (build + checks)", lambda: build_graph(outline, spec))
     atlas = Atlas(outline, {}, {}, {}, spec, graph)
@@ -71,7 +77,8 @@ def main() -> None:
     text = (ROOT / "data" / "syllabus.txt").read_text(encoding="utf-8")
     stages("real syllabus (curated prerequisites only):", text,
            (ROOT / "graph" / "prerequisites.yaml").read_text(encoding="utf-8"),
-           (ROOT / "data" / "errata.yaml").read_text(encoding="utf-8"))
+           (ROOT / "data" / "errata.yaml").read_text(encoding="utf-8"),
+           (ROOT / "data" / "supplement.txt").read_text(encoding="utf-8"))
     print("real atlas, render with content:")
     timed("render pages (content)", lambda: render_pages(real, lambda s, where=None: "<svg/>", Extras({}, {})))
     stages("synthetic syllabus:", *synthetic())

@@ -78,7 +78,6 @@ def site_files(atlas: Atlas, sources: Sources, cache_dir: Path | None, pdf: bool
     files[paths.GRAPH_GRAPHML] = export.to_graphml(atlas.graph)
     files[paths.GRAPH_SVG] = render(whole_map_dot(atlas.graph))
     files[paths.MAP] = map_page(atlas)
-    files[paths.SEARCH_INDEX] = index_script(build_index(atlas, search_terms(sources)))
     files[paths.VIS_NETWORK] = VIS_NETWORK.read_text(encoding="utf-8")
     for spec in atlas.specs():
         files[paths.snippet_file(spec)] = spec.code
@@ -88,10 +87,13 @@ def site_files(atlas: Atlas, sources: Sources, cache_dir: Path | None, pdf: bool
     return files
 
 
-def study_files(atlas: Atlas, sources: Sources) -> dict[str, bytes]:
-    """The reader-side study data (progress, what next, flashcards) and the Anki deck, from one set of cards."""
+def carried_files(atlas: Atlas, sources: Sources) -> dict[str, bytes]:
+    """Files the site carries as they are (MkDocs copies them untouched), so `atlas build` makes them while MkDocs
+    builds the pages: the search index, the reader-side study data (progress, what next, flashcards) and the Anki
+    deck, from one set of cards."""
     deck = cards(atlas, mkdocs.markdown_extensions(sources.root))
-    return {paths.STUDY_DATA: studydata.script("atlasStudyData", studydata.study_data(atlas, deck)).encode("utf-8"),
+    return {paths.SEARCH_INDEX: index_script(build_index(atlas, search_terms(sources))).encode("utf-8"),
+            paths.STUDY_DATA: studydata.script("atlasStudyData", studydata.study_data(atlas, deck)).encode("utf-8"),
             paths.STUDY_CARDS: studydata.script("atlasStudyCards", studydata.cards_data(deck)).encode("utf-8"),
             paths.ANKI_DECK: anki.apkg_bytes(atlas.site, deck)}
 
@@ -103,24 +105,27 @@ def search_terms(sources: Sources) -> str:
 
 
 def project_files(atlas: Atlas, sources: Sources, project: Path, cache_dir: Path | None,
-                  pdf: bool) -> dict[str, bytes]:
+                  pdf: bool, carried: bool = True) -> dict[str, bytes]:
     """A complete MkDocs project by path under `project`: mkdocs.yml, and docs/ with the hand-written pages and
-    assets and every generated page and file."""
+    assets and every generated page and file (without the carried files when `carried` is false: the build adds
+    them to the built site itself)."""
     docs = sources.root / "docs"
     files = {f"docs/{p.relative_to(docs).as_posix()}": p.read_bytes() for p in sorted(docs.rglob("*")) if p.is_file()}
     files.update({f"docs/{k}": v.encode("utf-8") for k, v in site_files(atlas, sources, cache_dir, pdf).items()})
-    files.update({f"docs/{k}": v for k, v in study_files(atlas, sources).items()})
+    if carried:
+        files.update({f"docs/{k}": v for k, v in carried_files(atlas, sources).items()})
     files.update(mkdocs.theme_overrides())
     config = mkdocs.project_config(sources.root, atlas, _guides(sources))
     files[mkdocs.CONFIG] = config.encode("utf-8")
     return files
 
 
-def write_project(atlas: Atlas, sources: Sources, project: Path, cache_dir: Path | None, pdf: bool) -> list[str]:
+def write_project(atlas: Atlas, sources: Sources, project: Path, cache_dir: Path | None, pdf: bool,
+                  carried: bool = True) -> list[str]:
     """Write the project into `project`, leaving files whose bytes are already right untouched (so a live
     preview rebuilds only what changed); returns the paths written."""
     written = []
-    for rel, data in project_files(atlas, sources, project, cache_dir, pdf).items():
+    for rel, data in project_files(atlas, sources, project, cache_dir, pdf, carried).items():
         target = project / rel
         if target.is_file() and target.read_bytes() == data:
             continue
@@ -182,11 +187,15 @@ def build(sources: Sources, options: BuildOptions, progress: Progress = lambda _
     with tempfile.TemporaryDirectory(prefix=".atlas-build-", dir=site_dir.parent) as tmp:
         project = Path(tmp)
         progress("rendering pages")
-        write_project(atlas, sources, project, options.cache_dir, options.pdf)
+        write_project(atlas, sources, project, options.cache_dir, options.pdf, carried=False)
         guides = project / "guides"
-        with ThreadPoolExecutor(max_workers=1) as pool:  # the layout runs while MkDocs builds in its own process
+        with ThreadPoolExecutor(max_workers=2) as pool:  # while MkDocs builds the pages in its own process
+            carried = pool.submit(carried_files, atlas, sources)
             laid_out = options.pdf and pool.submit(make_pdfs, atlas, sources, options.cache_dir, guides, progress)
             built = mkdocs.build(project, progress)
+            for rel, data in carried.result().items():
+                (built / rel).parent.mkdir(parents=True, exist_ok=True)
+                (built / rel).write_bytes(data)
             for name in laid_out.result() if laid_out else []:
                 (guides / name).replace(built / name)
         precompress(built)
@@ -197,15 +206,20 @@ def build(sources: Sources, options: BuildOptions, progress: Progress = lambda _
 
 def precompress(site: Path) -> list[Path]:
     """A `.gz` copy beside every large text file, for servers that send precompressed files (nginx gzip_static).
-    Deterministic: no name and mtime 0 in the gzip header, so the same site gives the same bytes."""
-    written = []
-    for path in sorted(site.rglob("*")):
-        if path.suffix in COMPRESSED and path.is_file() and path.stat().st_size >= COMPRESS_FROM:
-            target = path.with_name(path.name + ".gz")
-            with target.open("wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as out:
-                out.write(path.read_bytes())
-            written.append(target)
-    return written
+    Deterministic: no name and mtime 0 in the gzip header, so the same site gives the same bytes. zlib releases the
+    GIL, so the files are compressed on every CPU at once."""
+    paths = [p for p in sorted(site.rglob("*"))
+             if p.suffix in COMPRESSED and p.is_file() and p.stat().st_size >= COMPRESS_FROM]
+
+    def one(path: Path) -> Path:
+        target = path.with_name(path.name + ".gz")
+        with target.open("wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0,
+                                                     compresslevel=6) as out:
+            out.write(path.read_bytes())
+        return target
+
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        return list(pool.map(one, paths))
 
 
 def _replace(new: Path, target: Path) -> None:
