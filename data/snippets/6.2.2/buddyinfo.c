@@ -1,6 +1,7 @@
 // caption: 读 /proc/buddyinfo：每个 zone 每一阶的空闲块数，合计与 zoneinfo 的空闲页数一致；再读 zoneinfo 的水位线，并看写 512 MiB 匿名内存从伙伴系统取走数百 MiB、munmap 后又还回一部分
 // point: 分配器原理
 // timeout: 15
+// exclusive: yes
 #define _GNU_SOURCE
 #undef NDEBUG
 #include <assert.h>
