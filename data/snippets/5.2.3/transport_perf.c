@@ -97,7 +97,9 @@ int main(void) {
     unlink(path);
     rmdir(dir);
     printf("tcp/inproc: latency x%.1f, throughput x%.2f\n", rtt[2] / rtt[0], rate[2] / rate[0]);
-    /* inproc skips the I/O thread, the encoder and the kernel entirely */
-    assert(rtt[0] < rtt[2] && rate[0] > rate[2]);
+    /* inproc skips the I/O thread, the encoder and the kernel entirely: its round trip is the shortest. Throughput
+       is left to the scheduler (two busy threads sharing a core can make inproc the slower one), so it is printed,
+       not asserted. */
+    assert(rtt[0] < rtt[2]);
     return 0;
 }
