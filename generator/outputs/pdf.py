@@ -143,22 +143,25 @@ def _join(files: list[str], target: Path, ranges: list[tuple[int, str]]) -> None
 
 
 def write_pdfs_cached(documents: dict[Path, str], cache_dir: Path | None, workers: int) -> int:
-    """Several guides: the whole one laid out in parts, the others (learning paths) side by side, one per
-    process. Returns how many came from the cache."""
-    whole = {t: h for t, h in documents.items() if pdfparts.split(h) is not None}
-    paths_ = {t: h for t, h in documents.items() if t not in whole}
-    hits = sum(write_pdf_cached(h, t, cache_dir, workers) for t, h in whole.items())
-    missing = {t: h for t, h in paths_.items() if not _from_cache(h, t, cache_dir)}
-    hits += len(paths_) - len(missing)
-    if workers > 1 and len(missing) > 1:
+    """Several guides, each hashed once: the whole one laid out in parts, the others (learning paths) side by side,
+    one per process. Returns how many came from the cache."""
+    keys = {target: _key(html) for target, html in documents.items()}
+    missing = {t: h for t, h in documents.items() if not _from_cache(keys[t], t, cache_dir)}
+    laid_out = {t: cache_dir / f"{keys[t]}.pdf" if cache_dir else t for t in missing}
+    paths_ = [t for t, h in missing.items() if pdfparts.split(h) is None]
+    for target in (t for t in missing if t not in paths_):
+        write_pdf(missing[target], laid_out[target], workers)
+    if workers > 1 and len(paths_) > 1:
         import weasyprint  # noqa: F401  (see _write_parts: the forked workers share it)
 
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            list(pool.map(write_pdf_cached, missing.values(), missing, [cache_dir] * len(missing)))
+            list(pool.map(write_pdf, [missing[t] for t in paths_], [laid_out[t] for t in paths_]))
     else:
-        for target, html in missing.items():
-            write_pdf_cached(html, target, cache_dir)
-    return hits
+        for target in paths_:
+            write_pdf(missing[target], laid_out[target])
+    for target in missing:
+        _from_cache(keys[target], target, cache_dir)
+    return len(documents) - len(missing)
 
 
 def _key(html: str) -> str:
@@ -167,8 +170,9 @@ def _key(html: str) -> str:
     return hashlib.sha256("\0".join([weasyprint_version, repr(_font_ranges()), html]).encode("utf-8")).hexdigest()
 
 
-def _from_cache(html: str, target: Path, cache_dir: Path | None) -> bool:
-    cached = cache_dir / f"{_key(html)}.pdf" if cache_dir else None
+def _from_cache(key: str, target: Path, cache_dir: Path | None) -> bool:
+    """Copy an earlier layout of the same HTML to `target`, if the cache has one."""
+    cached = cache_dir / f"{key}.pdf" if cache_dir else None
     if cached is None or not cached.is_file():
         return False
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -179,11 +183,4 @@ def _from_cache(html: str, target: Path, cache_dir: Path | None) -> bool:
 def write_pdf_cached(html: str, target: Path, cache_dir: Path | None, workers: int = 1) -> bool:
     """`write_pdf`, reusing an earlier layout of the very same HTML (the guide embeds its CSS and figures, so the
     HTML is all its input but the fonts and WeasyPrint). True when the PDF came from the cache."""
-    if cache_dir is None:
-        write_pdf(html, target, workers)
-        return False
-    if _from_cache(html, target, cache_dir):
-        return True
-    write_pdf(html, cache_dir / f"{_key(html)}.pdf", workers)
-    _from_cache(html, target, cache_dir)
-    return False
+    return write_pdfs_cached({target: html}, cache_dir, workers) == 1
