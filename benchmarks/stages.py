@@ -93,7 +93,7 @@ def main() -> None:
         atlas_s = _last
         render(Sources.default(ROOT), BuildOptions(tmp / "site", cache), tmp / "project")
         timed("mkdocs build (same project)", lambda: subprocess.run(
-            [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(tmp / "project" / "mkdocs.yml")], check=True,
+            [sys.executable, "-m", "mkdocs", "build", "-q"], cwd=tmp / "project", check=True,
             env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}))
         print(f"  ratio atlas build / mkdocs build: {atlas_s / _last:.2f}")
         print("synthetic outlines, end to end (no snippets, no PDF):")

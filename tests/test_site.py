@@ -125,7 +125,7 @@ def test_render_writes_the_project_mkdocs_builds_as_it_is_and_the_same_input_giv
     assert rendered.returncode == 0, rendered.stderr
     assert (project / "mkdocs.yml").is_file() and (project / "docs" / "topics" / "1.1.2.md").is_file()
     assert (project / "docs" / "study-guide.pdf").is_file()
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(project / "mkdocs.yml")], env=env,
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=project, env=env,
                    check=True, capture_output=True, timeout=600)
     again = project / "site"
     kinds = (".html", ".json", ".js", ".svg", ".graphml", ".pdf")

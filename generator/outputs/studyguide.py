@@ -31,7 +31,8 @@ from .tex import math_html
 DIAGRAM_SCALE = 0.75  # Graphviz draws at 14 pt by default; in print that is larger than the 9.5 pt text around it
 
 # The site's Markdown dialect is read from mkdocs.yml by the caller; these are the print changes to it.
-NOT_IN_PRINT = {"toc"}  # heading ids would collide across topics in one file
+# Heading ids would collide across topics in one file; formulas are printed as text (tex.py), not drawn by KaTeX.
+NOT_IN_PRINT = {"toc", "generator.site.katex"}
 # No Pygments HTML: its thousands of spans made WeasyPrint's parse, layout and PDF writing 2.4 times slower; code is
 # coloured by printcode instead, with a span per run of one kind.
 PRINT_CONFIG = {"pymdownx.highlight": {"use_pygments": False}}

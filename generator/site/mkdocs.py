@@ -72,7 +72,7 @@ def project_config(root: Path, atlas: Atlas, guides: list) -> str:
 def build(project: Path, progress: Callable[[str], None]) -> Path:
     """`mkdocs build --strict` of a rendered project; returns the folder it built."""
     progress("mkdocs build --strict")
-    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(project / CONFIG)],
+    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", CONFIG], cwd=project,
                           capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
     if proc.returncode != 0:
         raise AtlasError(CONFIG, None, "mkdocs build failed:\n" + (proc.stderr or proc.stdout)[-4000:])
@@ -83,7 +83,7 @@ def serve(project: Path, address: str) -> subprocess.Popen:
     """`mkdocs serve` with live reload, rebuilding only the pages whose files changed (a dirty build warns that
     it is one, so the preview is not strict; `atlas build` is)."""
     return subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dirty", "--no-strict", "-a", address,
-                             "-f", str(project / CONFIG)], env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+                             "-f", CONFIG], cwd=project, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
 
 
 def nav(atlas: Atlas, extra: list | None = None) -> list:

@@ -15,8 +15,8 @@ import markdown
 
 from ..atlas import Atlas
 
-# Heading ids and permalinks mean nothing inside a card.
-NOT_IN_CARDS = {"toc"}
+# Heading ids and permalinks mean nothing inside a card; formulas stay TeX for Anki's MathJax and the site's KaTeX.
+NOT_IN_CARDS = {"toc", "generator.site.katex"}
 
 
 @dataclass(frozen=True)
