@@ -110,7 +110,10 @@ def neighbourhood_svgs(g: nx.DiGraph, topic_ids: list[str], render: Callable[...
                                 f"{node_topic(n)} {attr(g.nodes[n]['label'])}</a></li>"
                                 for n in sorted(nodes, key=lambda n: g.nodes[n]["order"]))
                 lists.append(f"<p>{heading}</p><ul>{items}</ul>")
-        result[topic_id] = (f'<div class="atlas-diagram">\n{svg}\n</div>\n'
+        # On a phone the picture keeps its drawn size and scrolls sideways: the keyboard can reach and scroll it too.
+        result[topic_id] = (f'<div class="atlas-diagram" tabindex="0" role="region" '
+                            f'aria-label="{attr(topic_id)} 的邻域图（可左右滚动）">\n'
+                            f'{svg}\n</div>\n'
                             f'<nav class="atlas-neighbours" aria-label="邻域中的主题">{"".join(lists)}</nav>')
     return result
 
