@@ -101,6 +101,8 @@ def main() -> None:
     parser.add_argument("--block", action="append", default=[], metavar="PATTERN",
                         help="URLs Lighthouse must not load, e.g. '*search_index*' to see a page as it would be with "
                              "a search index loaded only when the reader searches")
+    parser.add_argument("--plain", action="store_true",
+                        help="send every file as it is, ignoring the precompressed .gz copies a static host would send")
     args = parser.parse_args()
     lighthouse, jar = tools()
     with tempfile.TemporaryDirectory() as tmp:
@@ -108,7 +110,7 @@ def main() -> None:
         if site is None:
             site = Path(tmp) / "site"
             build(Sources.default(ROOT), BuildOptions(site, ROOT / ".cache", run_snippets=False, pdf=False))
-        with serve(site) as base:
+        with serve(site, gzip_static=not args.plain) as base:
             for page in args.page or AUDITED:
                 blocked = f", blocking {', '.join(args.block)}" if args.block else ""
                 print(f"Lighthouse (mobile) {page}, {args.runs} runs{blocked}:")
