@@ -4,14 +4,16 @@ parallel processes joined into one file, and an atomic write."""
 from __future__ import annotations
 
 import bisect
+import contextlib
 import functools
+import gc
 import hashlib
 import multiprocessing
 import shutil
 import subprocess
 import tempfile
 import unicodedata
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
 from ..ground.model import AtlasError
@@ -82,51 +84,108 @@ def write_pdf(html: str, target: Path, workers: int = 1) -> None:
 
 def lay_out(document: str, path: str) -> list[list[str]]:
     """One HTML document laid out and written; the anchors on each page, for the page labels of the contents."""
+    return _laid_out(document, path)[0]
+
+
+_KEPT: list = []  # in a worker process: the documents it laid out, dropped with the process
+
+
+def _lay_out_and_keep(document: str, path: str) -> list[list[str]]:
+    """lay_out for a worker process: the laid-out document (millions of objects) is not freed one object at a time,
+    which took a second before the worker could answer; the process's exit frees it at once."""
+    anchors, doc = _laid_out(document, path)
+    _KEPT.append(doc)
+    return anchors
+
+
+def _laid_out(document: str, path: str):
+    """Python's cycle collector is paused meanwhile: WeasyPrint makes millions of long-lived objects that the
+    collector kept walking, for a fifth of the layout time, though nothing can be freed before the document is
+    dropped. The cycles it leaves are collected later as usual."""
     from weasyprint import HTML  # imported here: loading WeasyPrint takes a second the rest of the CLI need not pay
 
-    doc = HTML(string=document, base_url=str(TEMPLATES)).render()
-    doc.write_pdf(path)
-    return [sorted(page.anchors) for page in doc.pages]
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        doc = HTML(string=document, base_url=str(TEMPLATES)).render()
+        doc.write_pdf(path)
+        return [sorted(page.anchors) for page in doc.pages], doc
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _write_parts(parts: pdfparts.Split, target: Path, workers: int) -> None:
     """Maps and units first (in parallel, each numbering its own pages), then the cover and contents with the
-    labels they reported, then one file: bookmarks, links across parts and page labels (`iii`, `图 2`, `4-12`)."""
+    labels they reported, then one file: bookmarks, links across parts and page labels (`iii`, `图 2`, `4-12`).
+    The contents are laid out while the parts are being gathered into the joined file."""
     runs = pdfparts.groups(parts.units, workers)
-    documents = [parts.maps_document()] + [parts.part_document(run) for run in runs]
-    with tempfile.TemporaryDirectory(prefix="atlas-pdf-") as tmp:
+    documents = [pdfparts.external_links(d) for d in [parts.maps_document()] + [parts.part_document(run)
+                                                                               for run in runs]]
+    with tempfile.TemporaryDirectory(prefix="atlas-pdf-") as tmp, _pool(workers) as pool:
         files = [str(Path(tmp) / f"part-{i}.pdf") for i in range(len(documents))]
-        documents = [pdfparts.external_links(d) for d in documents]
-        if workers > 1:
-            # fork: the workers start at once with WeasyPrint already imported (spawn would import it again, and
-            # re-run the caller's main module). The build's other thread only waits on MkDocs' process.
-            import weasyprint  # noqa: F401
-
-            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-                anchors = list(pool.map(lay_out, documents[::-1], files[::-1]))[::-1]  # the maps, shortest, last
-        else:
-            anchors = [lay_out(d, f) for d, f in zip(documents, files)]
+        anchors = list(pool.map(pool.lay_out, documents[::-1], files[::-1]))[::-1]  # the maps, shortest, last
         starts = [[("图 ", 0)]] + [[(f"{uid}-", first) for uid, first in pdfparts.unit_starts(pages, run)]
                                    for run, pages in zip(runs, anchors[1:])]
         labels = {a: label for pages, part in zip(anchors, starts)
                   for a, label in pdfparts.page_labels(pages, part).items()}
         front = str(Path(tmp) / "front.pdf")
-        count = len(lay_out(pdfparts.with_labels(pdfparts.external_links(parts.front_document()), labels), front))
+        front_document = pdfparts.with_labels(pdfparts.external_links(parts.front_document()), labels)
+        contents = pool.submit(pool.lay_out, front_document, front)
+        writer = _gathered(files)
+        count = len(contents.result())
         ranges = [(0, "")]
         for pages, part in zip(anchors, starts):
             ranges += [(count + first, prefix) for prefix, first in part]
             count += len(pages)
-        _join([front, *files], target, ranges)
+        _join(writer, front, target, ranges)
 
 
-def _join(files: list[str], target: Path, ranges: list[tuple[int, str]]) -> None:
-    """One PDF from the parts, with page labels: `ranges` is (first page, prefix); no prefix is roman numbering."""
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import NameObject, TextStringObject
+class _Inline:
+    """The pool's interface, run in this process: one worker needs no other."""
+
+    lay_out = staticmethod(lay_out)
+
+    def map(self, fn, *iterables):
+        return map(fn, *iterables)
+
+    def submit(self, fn, *args):
+        future: Future = Future()
+        future.set_result(fn(*args))
+        return future
+
+
+@contextlib.contextmanager
+def _pool(workers: int):
+    if workers <= 1:
+        yield _Inline()
+        return
+    # fork: the workers start at once with WeasyPrint already imported (spawn would import it again, and re-run the
+    # caller's main module). The build's other thread only waits on MkDocs' process.
+    import weasyprint  # noqa: F401
+
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        pool.lay_out = _lay_out_and_keep
+        yield pool
+
+
+def _gathered(files: list[str]):
+    """The parts' pages, bookmarks and named destinations in one writer."""
+    from pypdf import PdfWriter
 
     writer = PdfWriter()
     for path in files:
-        writer.append(path)  # pages, bookmarks and named destinations
+        writer.append(path)
+    return writer
+
+
+def _join(writer, front: str, target: Path, ranges: list[tuple[int, str]]) -> None:
+    """The front before the gathered parts, links between parts resolved, page labels: `ranges` is (first page,
+    prefix); no prefix is roman numbering."""
+    from pypdf import PdfReader
+    from pypdf.generic import NameObject, TextStringObject
+
+    writer.merge(0, front)
     for page in writer.pages:
         for ref in page.get("/Annots") or []:
             annot = ref.get_object()
@@ -137,7 +196,7 @@ def _join(files: list[str], target: Path, ranges: list[tuple[int, str]]) -> None
     for i, (first, prefix) in enumerate(ranges):
         last = ranges[i + 1][0] - 1 if i + 1 < len(ranges) else len(writer.pages) - 1
         writer.set_page_label(first, last, style="/D" if prefix else "/r", prefix=prefix or None)
-    writer.add_metadata(PdfReader(files[0]).metadata or {})
+    writer.add_metadata(PdfReader(front).metadata or {})
     with open(target, "wb") as out:
         writer.write(out)
 

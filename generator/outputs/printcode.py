@@ -1,8 +1,9 @@
-"""Code colouring for print: the site's Pygments lexers, but only the token kinds a reader scans for.
+"""Code colouring for print: the site's Pygments lexers, but only comments and preprocessor lines.
 
 Pygments' own HTML wraps nearly every token in a span; WeasyPrint lays out each span as a box of its own, which
-made the guide's layout 2.4 times slower. Here comments, strings, keywords and preprocessor lines are coloured (as on
-the site, same lexers) and runs of one kind share a span; the rest stays plain text. Pure.
+made the guide's layout 2.4 times slower. Here only comments (grey, italic) and preprocessor lines are marked, runs of
+one kind share a span, and the rest stays plain text: keywords and strings coloured too cost another 40% of the
+whole guide's layout (measured with benchmarks/pdf_bench.py), for a page most readers print in black and white. Pure.
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ import re
 
 from pygments import lex
 from pygments.lexers import get_lexer_by_name
-from pygments.token import Comment, Keyword, String
+from pygments.token import Comment
 from pygments.util import ClassNotFound
 
-KINDS = ((Comment.Preproc, "p"), (Comment.PreprocFile, "p"), (Comment, "c"), (String, "s"), (Keyword, "k"))
+KINDS = ((Comment.Preproc, "p"), (Comment.PreprocFile, "p"), (Comment, "c"))
 CODE_RE = re.compile(r'<code class="language-([\w+#-]+)">(.*?)</code>', re.S)
 
 
