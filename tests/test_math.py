@@ -8,10 +8,15 @@ import logging
 import re
 
 import markdown
+import pytest
 
+from generator.atlas import Sources
+from generator.ground.model import AtlasError
 from generator.site import katex
+from generator.site.build import build
 
 from .browser import browser
+from .conftest import ROOT
 
 ANNOTATION = re.compile(r'<annotation encoding="application/x-tex">(.*?)</annotation>', re.S)
 
@@ -38,6 +43,14 @@ def test_a_formula_katex_rejects_is_a_warning_that_fails_a_strict_build(caplog):
     assert "katex-error" in out  # the TeX in red on the page…
     assert [r.name for r in caplog.records] == ["mkdocs.atlas.katex"]  # …and a warning MkDocs' --strict counts
     assert "\\frac{1" in caplog.records[0].getMessage() and "KaTeX parse error" in caplog.records[0].getMessage()
+
+
+def test_input_katex_draws_but_latex_would_not_is_reported_too(caplog):
+    """`$upstream_connect_time、$` (two nginx variables outside code) once became one formula on a page."""
+    with caplog.at_level(logging.WARNING, logger="mkdocs"):
+        out = convert("记下 $upstream_connect_time、$upstream_response_time。")
+    assert "katex-error" not in out  # KaTeX draws it…
+    assert len(caplog.records) == 1 and "unicodeTextInMathMode" in caplog.records[0].getMessage()  # …and says why not
 
 
 def test_pages_carry_drawn_formulas_and_their_stylesheet_only_where_needed(site, atlas):
@@ -74,3 +87,17 @@ def test_one_node_process_draws_every_page_of_a_build():
     engines = dict(katex._engines)
     convert("$$\n\\binom{n}{k}\n$$")
     assert katex._engines == engines and len(engines) == 1
+
+
+def test_a_build_with_a_formula_katex_rejects_fails_and_keeps_the_old_site(mini, tmp_path, options):
+    (mini.parent / "topics").mkdir()
+    (mini.parent / "topics" / "1.1.1.md").write_text(
+        "---\ntitle_en: Lists\nsummary: 链表的概要。\nhours: 1\n---\n\n## 单链表\n\n长度为 $\\frac{n$ 的链表。\n",
+        encoding="utf-8")
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("old", encoding="utf-8")
+    with pytest.raises(AtlasError) as err:
+        build(Sources.for_syllabus(ROOT, mini), options(site, pdf=False))
+    assert "KaTeX objects to the formula '\\\\frac{n'" in str(err.value) and "mkdocs build failed" in str(err.value)
+    assert (site / "index.html").read_text(encoding="utf-8") == "old"

@@ -46,8 +46,9 @@ class Katex:
         atexit.register(self.proc.kill)
 
     def render(self, formulas: list[tuple[str, bool]]) -> list[tuple[str, str | None]]:
-        """KaTeX's HTML for each (TeX, display) pair, and why KaTeX rejected it (then the HTML is the TeX in red
-        with the reason as a tooltip, KaTeX's own error rendering), or None."""
+        """KaTeX's HTML for each (TeX, display) pair, and what KaTeX objected to, or None: a parse error (then the
+        HTML is the TeX in red with the reason as a tooltip, KaTeX's own error rendering) or input that is not valid
+        LaTeX although KaTeX draws it (say, a Chinese comma in math mode)."""
         self.proc.stdin.write(json.dumps(formulas) + "\n")
         self.proc.stdin.flush()
         return [tuple(pair) for pair in json.loads(self.proc.stdout.readline())]
@@ -76,7 +77,7 @@ class KatexTreeprocessor(Treeprocessor):
         drawn = engine(self.script).render([(tex, _DELIMITERS[el.tag][2]) for el, tex in found])
         for (el, tex), (drawing, error) in zip(found, drawn, strict=True):
             if error:
-                log.warning("KaTeX cannot draw the formula %r: %s", tex, error)
+                log.warning("KaTeX objects to the formula %r: %s", tex, error)
             el.set("class", "atlas-math")
             el.text = self.md.htmlStash.store(drawing)
 

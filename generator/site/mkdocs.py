@@ -72,7 +72,8 @@ def project_config(root: Path, atlas: Atlas, guides: list) -> str:
 def build(project: Path, progress: Callable[[str], None]) -> Path:
     """`mkdocs build --strict` of a rendered project; returns the folder it built."""
     progress("mkdocs build --strict")
-    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", CONFIG], cwd=project,
+    # Not --quiet: it drops MkDocs' warnings before --strict can count them (a broken link would pass).
+    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", CONFIG], cwd=project,
                           capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
     if proc.returncode != 0:
         raise AtlasError(CONFIG, None, "mkdocs build failed:\n" + (proc.stderr or proc.stdout)[-4000:])
