@@ -151,6 +151,25 @@ def test_a_phone_starts_from_the_units_and_a_tap_zooms_into_one(chromium, site, 
     page.close()
 
 
+def test_unit_names_seen_from_far_stay_inside_their_units(chromium, site, atlas):
+    """On a phone's first view every unit's name plate lies inside its own region and over no other plate (long
+    titles are shortened with "…" instead), at 11 px or more on screen."""
+    page, _ = open_map(chromium, (site / "map.html").as_uri(), {"width": 390, "height": 844})
+    plates = page.evaluate("window.atlasMap.plates")
+    assert sorted(p["unit"] for p in plates) == sorted(u.id for u in atlas.outline.units)
+    for p in plates:
+        (x0, y0, x1, y1), (r0, s0, r1, s1) = p["box"], p["region"]
+        assert r0 <= x0 and x1 <= r1 and s0 <= y0 and y1 <= s1, p
+        assert p["px"] >= 11 and p["label"].startswith(p["unit"] + " ")
+    for i, a in enumerate(plates):
+        for b in plates[i + 1:]:
+            ax0, ay0, ax1, ay1 = a["box"]
+            bx0, by0, bx1, by1 = b["box"]
+            assert ax1 <= bx0 or bx1 <= ax0 or ay1 <= by0 or by1 <= ay0, (a["label"], b["label"])
+    assert any(p["label"].endswith("…") for p in plates)  # a phone is too narrow for some titles
+    page.close()
+
+
 def test_a_link_can_open_the_map_on_one_unit(chromium, site, atlas):
     page, _ = open_map(chromium, (site / "map.html").as_uri() + "#unit-4", {"width": 1366, "height": 900})
     shown = set(page.evaluate(IN_VIEW))

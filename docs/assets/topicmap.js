@@ -87,29 +87,48 @@
       ctx.restore();
     });
   });
+  var plates = [];  // the unit name plates last drawn (canvas coordinates), for tests: window.atlasMap.plates
   network.on("afterDrawing", function (ctx) {
     var scale = network.getScale(), th = theme();
+    plates.length = 0;
     if (scale >= NAMES_FROM) return;
-    data.units.forEach(function (u) {  // far out: the unit's name at a steady 11-18 px on screen, on a plate
+    data.units.forEach(function (u) {
+      // Far out: the unit's name at 11-16 px on screen, on a plate no wider than the unit's region (the title is
+      // shortened with "…" when even 11 px would not fit) and the count below it when the region is tall enough,
+      // so that no name runs over a neighbour's.
       if (!u.region || hidden[u.id]) return;
-      var r = u.region, w = r[2] - r[0], cx = r[0] + w / 2, cy = (r[1] + r[3]) / 2;
-      var label = u.id + " " + u.title + (u.mark ? " · " + u.mark : ""), count = u.written + "/" + u.topics + " 已撰写";
-      var px = Math.min(18, Math.max(11, w * scale / (label.length + 2))) / scale;
+      var r = u.region, w = r[2] - r[0], h = r[3] - r[1], cx = r[0] + w / 2, cy = (r[1] + r[3]) / 2;
+      var title = u.title + (u.mark ? " · " + u.mark : ""), count = u.written + "/" + u.topics + " 已撰写";
+      var room = w * scale * 0.94;  // screen px
       ctx.save();
+      ctx.font = "bold 100px sans-serif";
+      var perPx = ctx.measureText(u.id + " " + title).width / 100 + 1;  // + the plate's padding
+      var screenPx = Math.min(16, Math.max(11, room / perPx)), px = screenPx / scale;
       ctx.font = "bold " + px + "px sans-serif";
-      var tw = Math.max(ctx.measureText(label).width, ctx.measureText(count).width * 0.8) + px;
+      var label = u.id + " " + title;
+      while (title.length > 1 && ctx.measureText(label).width + px > w * 0.94) {
+        title = title.slice(0, -1);
+        label = u.id + " " + title + "…";
+      }
+      var withCount = h * scale >= screenPx * 3;
+      var tw = Math.min(w * 0.94, Math.max(ctx.measureText(label).width,
+                                           withCount ? ctx.measureText(count).width * 0.8 : 0) + px);
       ctx.globalAlpha = 0.88;
       ctx.fillStyle = th.bg;
       ctx.beginPath();
-      ctx.roundRect(cx - tw / 2, cy - px * 1.3, tw, px * 2.6, px / 3);
+      ctx.roundRect(cx - tw / 2, cy - px * (withCount ? 1.3 : 0.75), tw, px * (withCount ? 2.6 : 1.5), px / 3);
+      plates.push({ unit: u.id, region: r, label: label, px: screenPx,
+                    box: [cx - tw / 2, cy - px * (withCount ? 1.3 : 0.75), cx + tw / 2, cy + px * (withCount ? 1.3 : 0.75)] });
       ctx.fill();
       ctx.globalAlpha = 1;
       ctx.fillStyle = unitColour(u);
       ctx.textAlign = "center";
       ctx.textBaseline = "middle";
-      ctx.fillText(label, cx, cy - px * 0.5);
-      ctx.font = (px * 0.8) + "px sans-serif";
-      ctx.fillText(count, cx, cy + px * 0.7);
+      ctx.fillText(label, cx, withCount ? cy - px * 0.5 : cy);
+      if (withCount) {
+        ctx.font = (px * 0.8) + "px sans-serif";
+        ctx.fillText(count, cx, cy + px * 0.7);
+      }
       ctx.restore();
     });
   });
@@ -323,6 +342,7 @@
     .observe(document.body, { attributes: true, attributeFilter: ["data-md-color-scheme"] });
 
   window.atlasMap = { network: network, nodes: nodes, edges: edges, topics: topics, drawn: false, select: select,
+                      plates: plates,
                       clear: clear, home: home, overview: overview, startedAt: startedAt };
   network.once("afterDrawing", function () {
     window.atlasMap.drawn = true;
