@@ -116,9 +116,9 @@
       ctx.globalAlpha = 0.88;
       ctx.fillStyle = th.bg;
       ctx.beginPath();
-      ctx.roundRect(cx - tw / 2, cy - px * (withCount ? 1.3 : 0.75), tw, px * (withCount ? 2.6 : 1.5), px / 3);
-      plates.push({ unit: u.id, region: r, label: label, px: screenPx,
-                    box: [cx - tw / 2, cy - px * (withCount ? 1.3 : 0.75), cx + tw / 2, cy + px * (withCount ? 1.3 : 0.75)] });
+      var half = px * (withCount ? 1.3 : 0.75), box = [cx - tw / 2, cy - half, cx + tw / 2, cy + half];
+      ctx.roundRect(box[0], box[1], tw, 2 * half, px / 3);
+      plates.push({ unit: u.id, region: r, label: label, px: screenPx, box: box });
       ctx.fill();
       ctx.globalAlpha = 1;
       ctx.fillStyle = unitColour(u);

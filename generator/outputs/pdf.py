@@ -13,7 +13,7 @@ import shutil
 import subprocess
 import tempfile
 import unicodedata
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
 from ..ground.model import AtlasError
@@ -122,16 +122,16 @@ def _write_parts(parts: pdfparts.Split, target: Path, workers: int) -> None:
     runs = pdfparts.groups(parts.units, workers)
     documents = [pdfparts.external_links(d) for d in [parts.maps_document()] + [parts.part_document(run)
                                                                                for run in runs]]
-    with tempfile.TemporaryDirectory(prefix="atlas-pdf-") as tmp, _pool(workers) as pool:
+    with tempfile.TemporaryDirectory(prefix="atlas-pdf-") as tmp, _pool(workers) as (pool, lay):
         files = [str(Path(tmp) / f"part-{i}.pdf") for i in range(len(documents))]
-        anchors = list(pool.map(pool.lay_out, documents[::-1], files[::-1]))[::-1]  # the maps, shortest, last
+        anchors = list(pool.map(lay, documents[::-1], files[::-1]))[::-1]  # the maps, shortest, last
         starts = [[("图 ", 0)]] + [[(f"{uid}-", first) for uid, first in pdfparts.unit_starts(pages, run)]
                                    for run, pages in zip(runs, anchors[1:])]
         labels = {a: label for pages, part in zip(anchors, starts)
                   for a, label in pdfparts.page_labels(pages, part).items()}
         front = str(Path(tmp) / "front.pdf")
         front_document = pdfparts.with_labels(pdfparts.external_links(parts.front_document()), labels)
-        contents = pool.submit(pool.lay_out, front_document, front)
+        contents = pool.submit(lay, front_document, front)
         writer = _gathered(files)
         count = len(contents.result())
         ranges = [(0, "")]
@@ -141,32 +141,20 @@ def _write_parts(parts: pdfparts.Split, target: Path, workers: int) -> None:
         _join(writer, front, target, ranges)
 
 
-class _Inline:
-    """The pool's interface, run in this process: one worker needs no other."""
-
-    lay_out = staticmethod(lay_out)
-
-    def map(self, fn, *iterables):
-        return map(fn, *iterables)
-
-    def submit(self, fn, *args):
-        future: Future = Future()
-        future.set_result(fn(*args))
-        return future
-
-
 @contextlib.contextmanager
 def _pool(workers: int):
+    """An executor and the layout function its workers run: one thread beside this one for a single worker,
+    otherwise processes that keep what they laid out (see _lay_out_and_keep)."""
     if workers <= 1:
-        yield _Inline()
+        with ThreadPoolExecutor(1) as pool:
+            yield pool, lay_out
         return
     # fork: the workers start at once with WeasyPrint already imported (spawn would import it again, and re-run the
     # caller's main module). The build's other thread only waits on MkDocs' process.
     import weasyprint  # noqa: F401
 
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        pool.lay_out = _lay_out_and_keep
-        yield pool
+        yield pool, _lay_out_and_keep
 
 
 def _gathered(files: list[str]):
