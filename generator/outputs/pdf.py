@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import tempfile
 import unicodedata
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
@@ -91,17 +92,18 @@ _KEPT: list = []  # in a worker process: the documents it laid out, dropped with
 
 
 def _lay_out_and_keep(document: str, path: str) -> list[list[str]]:
-    """lay_out for a worker process: the laid-out document (millions of objects) is not freed one object at a time,
-    which took a second before the worker could answer; the process's exit frees it at once."""
-    anchors, doc = _laid_out(document, path)
+    """lay_out for a worker process. The laid-out document (millions of objects) is kept until the process exits:
+    freeing it object by object took a second before the worker could answer. It is also frozen out of the cycle
+    collector, whose first pass after the layout walked all of it again: 2-3 s of the whole guide."""
+    anchors, doc = _laid_out(document, path, freeze=True)
     _KEPT.append(doc)
     return anchors
 
 
-def _laid_out(document: str, path: str):
+def _laid_out(document: str, path: str, freeze: bool = False):
     """Python's cycle collector is paused meanwhile: WeasyPrint makes millions of long-lived objects that the
     collector kept walking, for a fifth of the layout time, though nothing can be freed before the document is
-    dropped. The cycles it leaves are collected later as usual."""
+    dropped. The cycles it leaves are collected later as usual, unless `freeze` keeps them for good."""
     from weasyprint import HTML  # imported here: loading WeasyPrint takes a second the rest of the CLI need not pay
 
     was_enabled = gc.isenabled()
@@ -109,6 +111,8 @@ def _laid_out(document: str, path: str):
     try:
         doc = HTML(string=document, base_url=str(TEMPLATES)).render()
         doc.write_pdf(path)
+        if freeze:
+            gc.freeze()
         return [sorted(page.anchors) for page in doc.pages], doc
     finally:
         if was_enabled:
@@ -118,7 +122,7 @@ def _laid_out(document: str, path: str):
 def _write_parts(parts: pdfparts.Split, target: Path, workers: int) -> None:
     """Maps and units first (in parallel, each numbering its own pages), then the cover and contents with the
     labels they reported, then one file: bookmarks, links across parts and page labels (`iii`, `图 2`, `4-12`).
-    The contents are laid out while the parts are being gathered into the joined file."""
+    The parts are joined while the contents are being laid out."""
     runs = pdfparts.groups(parts.units, workers)
     documents = [pdfparts.external_links(d) for d in [parts.maps_document()] + [parts.part_document(run)
                                                                                for run in runs]]
@@ -130,15 +134,18 @@ def _write_parts(parts: pdfparts.Split, target: Path, workers: int) -> None:
         labels = {a: label for pages, part in zip(anchors, starts)
                   for a, label in pdfparts.page_labels(pages, part).items()}
         front = str(Path(tmp) / "front.pdf")
-        front_document = pdfparts.with_labels(pdfparts.external_links(parts.front_document()), labels)
-        contents = pool.submit(lay, front_document, front)
-        writer = _gathered(files)
-        count = len(contents.result())
-        ranges = [(0, "")]
+        contents = pool.submit(lay, pdfparts.with_labels(pdfparts.external_links(parts.front_document()), labels),
+                               front)
+        ranges, count = [], 0
         for pages, part in zip(anchors, starts):
             ranges += [(count + first, prefix) for prefix, first in part]
             count += len(pages)
-        _join(writer, front, target, ranges)
+
+        def laid_out_front() -> str:
+            contents.result()
+            return front
+
+        _join(laid_out_front, files, target, ranges)
 
 
 @contextlib.contextmanager
@@ -157,36 +164,55 @@ def _pool(workers: int):
         yield pool, _lay_out_and_keep
 
 
-def _gathered(files: list[str]):
-    """The parts' pages, bookmarks and named destinations in one writer."""
-    from pypdf import PdfWriter
+def _join(front: Callable[[], str], parts: list[str], target: Path, ranges: list[tuple[int, str]]) -> None:
+    """The parts' pages in one file, with their bookmarks and named destinations, then the cover and contents put
+    before them (`front()` waits for their file, so the parts are joined meanwhile); links to another part's anchor
+    become links inside the file. `ranges` is (first page after the front, prefix) of each run of page labels; the
+    front is numbered in roman. Done with qpdf, through pikepdf: pure-Python pypdf took 1.9 s for this."""
+    import pikepdf
+    from pikepdf import Array, Dictionary, Name, NameTree, String
 
-    writer = PdfWriter()
-    for path in files:
-        writer.append(path)
-    return writer
+    with pikepdf.new() as out:
+        dests: dict[str, Array] = {}
+        for path in parts:
+            with pikepdf.open(path) as part:
+                first = len(out.pages)
+                out.add_pages_from(part, forms="strip", layers="ignore")
+                dests.update(_destinations(part, out.pages[first:]))
+        with pikepdf.open(front()) as cover:
+            for page in reversed(cover.pages):
+                out.pages.insert(0, page)
+            count = len(cover.pages)
+            dests.update(_destinations(cover, out.pages[:count]))
+            for key, value in cover.docinfo.items():
+                out.docinfo[key] = value
+            out.Root.Lang = cover.Root.Lang
+        tree = NameTree.new(out)
+        for name in sorted(dests):
+            tree[name] = dests[name]
+        out.Root.Names = Dictionary(Dests=tree.obj)
+        for page in out.pages:
+            for annot in page.obj.get("/Annots") or []:
+                uri = str(annot.get("/A", {}).get("/URI", ""))
+                if uri.startswith(pdfparts.ELSEWHERE):
+                    del annot["/A"]
+                    annot.Dest = String(uri[len(pdfparts.ELSEWHERE):])
+        nums: list = [0, Dictionary(S=Name.r)]
+        for first, prefix in ranges:
+            nums += [count + first, Dictionary(S=Name.D, P=String(prefix))]
+        out.Root.PageLabels = Dictionary(Nums=Array(nums))
+        out.save(target, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
 
 
-def _join(writer, front: str, target: Path, ranges: list[tuple[int, str]]) -> None:
-    """The front before the gathered parts, links between parts resolved, page labels: `ranges` is (first page,
-    prefix); no prefix is roman numbering."""
-    from pypdf import PdfReader
-    from pypdf.generic import NameObject, TextStringObject
+def _destinations(source, copies: list) -> dict:
+    """A document's named destinations, pointing at the copies of its pages."""
+    from pikepdf import Array, NameTree
 
-    writer.merge(0, front)
-    for page in writer.pages:
-        for ref in page.get("/Annots") or []:
-            annot = ref.get_object()
-            uri = str(annot.get("/A", {}).get("/URI", ""))
-            if uri.startswith(pdfparts.ELSEWHERE):
-                del annot["/A"]
-                annot[NameObject("/Dest")] = TextStringObject(uri[len(pdfparts.ELSEWHERE):])
-    for i, (first, prefix) in enumerate(ranges):
-        last = ranges[i + 1][0] - 1 if i + 1 < len(ranges) else len(writer.pages) - 1
-        writer.set_page_label(first, last, style="/D" if prefix else "/r", prefix=prefix or None)
-    writer.add_metadata(PdfReader(front).metadata or {})
-    with open(target, "wb") as out:
-        writer.write(out)
+    if "/Names" not in source.Root or "/Dests" not in source.Root.Names:
+        return {}
+    index = {page.objgen: i for i, page in enumerate(source.pages)}
+    return {name: Array([copies[index[dest[0].objgen]].obj, *dest[1:]])
+            for name, dest in NameTree(source.Root.Names.Dests).items()}
 
 
 def write_pdfs_cached(documents: dict[Path, str], cache_dir: Path | None, workers: int) -> int:
