@@ -295,8 +295,9 @@ def test_code_is_marked_for_print_with_few_spans():
     assert re.sub(r"<[^>]+>", "", html) == code.replace("<", "&lt;").replace(">", "&gt;")
     assert printcode.colour("a <b>", "no-such-language") == "a &lt;b&gt;"
     block = '<pre class="highlight"><code class="language-python">x = 1  # one &lt;</code></pre>'
-    assert printcode.colour_blocks(block) == ('<pre class="highlight"><code class="language-python">x = 1  '
-                                              '<span class="c"># one &lt;</span></code></pre>')
+    assert printcode.colour_blocks(block) == '<pre class="highlight">x = 1  <span class="c"># one &lt;</span></pre>'
+    assert printcode.colour_blocks('<pre class="highlight"><code>a &lt; b</code></pre>') == \
+        '<pre class="highlight">a &lt; b</pre>'  # a block without a language: text, and no <code> either
 
 
 def test_the_guide_splits_at_its_markers_and_parts_link_each_other():

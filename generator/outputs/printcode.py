@@ -4,7 +4,8 @@ Pygments' own HTML wraps nearly every token in a span; WeasyPrint lays out each 
 made the guide's layout 2.4 times slower. Here only comments (grey, italic) and preprocessor lines are marked, runs of
 one kind share a span, and the rest stays plain text: keywords and strings coloured too made the
 whole guide's layout a third slower (47.5 s against 35.4 s, 2 processes), for a page most readers print in black and
-white. Pure.
+white. A block is bare text in its `<pre>`, without the `<code>` inside: one inline box fewer on every line of code
+made the layout 6% faster. Pure.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pygments.token import Comment
 from pygments.util import ClassNotFound
 
 KINDS = ((Comment.Preproc, "p"), (Comment.PreprocFile, "p"), (Comment, "c"))
-CODE_RE = re.compile(r'<code class="language-([\w+#-]+)">(.*?)</code>', re.S)
+BLOCK_RE = re.compile(r'<pre class="highlight"><code(?: class="language-([\w+#-]+)")?>(.*?)</code></pre>', re.S)
 
 
 @functools.cache
@@ -48,6 +49,6 @@ def colour(code: str, language: str) -> str:
 
 
 def colour_blocks(rendered: str) -> str:
-    """Every `<code class="language-…">` block of rendered Markdown, coloured."""
-    return CODE_RE.sub(lambda m: f'<code class="language-{m[1]}">{colour(html.unescape(m[2]), m[1])}</code>',
-                       rendered)
+    """Every code block of rendered Markdown (`<pre class="highlight"><code …>`), coloured, as text in its `<pre>`."""
+    return BLOCK_RE.sub(lambda m: f'<pre class="highlight">{colour(html.unescape(m[2]), m[1] or "text")}</pre>',
+                        rendered)
