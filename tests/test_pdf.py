@@ -17,7 +17,7 @@ from generator.atlas import Sources, load_atlas
 from generator.ground.model import AtlasError, SnippetResult
 from generator.inputs.graph import learning_path
 from generator.outputs import pdf as pdfout
-from generator.outputs import pdfparts, printcode, studyguide
+from generator.outputs import pdfparts, printcode, studyguide, svgtext
 from generator.outputs.tex import tex_html
 from generator.site.mkdocs import markdown_extensions
 from generator.views.diagrams import render_dot
@@ -288,6 +288,18 @@ def test_the_map_is_split_per_unit_with_labels_printed_large_enough(guide_atlas,
     assert not small, small
 
 
+def test_a_path_guide_fades_the_topics_outside_its_path_on_every_map(guide_atlas, guide, render):
+    faded = re.compile(r'<g class="node" fill-opacity="0\.25" stroke-opacity="0\.25">\s*<title>topic:([\d.]+)<')
+    kept = re.compile(r'<g class="node">\s*<title>topic:([\d.]+)<')
+    maps = studyguide.unit_maps(guide_atlas, render, ["6"], {LIGHT, LIGHT_GOAL})
+    assert sorted(kept.findall(maps[0]["svg"])) == [LIGHT, LIGHT_GOAL]
+    assert len(faded.findall(maps[0]["svg"])) > 10 and "6.1.1" in faded.findall(maps[0]["svg"])
+    whole = guide(guide_atlas, topic_ids=[LIGHT, LIGHT_GOAL]).split('class="whole-map-svg"')[1].split("</svg>")[0]
+    assert sorted(kept.findall(whole)) == [LIGHT, LIGHT_GOAL]
+    assert len(faded.findall(whole)) == len(guide_atlas.outline.topics) - 2
+    assert ' opacity="' not in whole  # a group opacity: each node a form XObject of its own (see svgtext)
+
+
 def test_code_is_marked_for_print_with_few_spans():
     code = '#include <stdio.h>\nstatic const int n = 3; /* a <b> */\nint main(void) { puts("hi"); return 0; }\n'
     html = printcode.colour(code, "c")
@@ -301,6 +313,39 @@ def test_code_is_marked_for_print_with_few_spans():
     assert printcode.colour_blocks(block) == '<pre class="highlight">x = 1  <span class="c"># one &lt;</span></pre>'
     assert printcode.colour_blocks('<pre class="highlight"><code>a &lt; b</code></pre>') == \
         '<pre class="highlight">a &lt; b</pre>'  # a block without a language: text, and no <code> either
+
+
+def test_centred_labels_are_moved_to_start_at_their_left_edge():
+    font = svgtext.Advances({ord("A"): 600, ord("中"): 1000, ord("&"): 500, ord(" "): 250}, 1000)
+    fonts = {"F": font}.get
+    svg = ('<text text-anchor="middle" x="100" y="-5" font-family="F" font-size="10.00">A中</text>'
+           '<text text-anchor="end" x="50.5" y="1" font-family="F" font-size="20">A &amp; A</text>'
+           '<text text-anchor="middle" x="7" font-family="F" font-size="10">A😀</text>'  # a glyph the font lacks
+           '<text text-anchor="middle" x="7" font-family="G" font-size="10">A</text>'  # a font not installed
+           '<text x="3" font-family="F" font-size="10">A</text>')
+    assert svgtext.start_anchored(svg, fonts) == (
+        '<text x="92.00" y="-5" font-family="F" font-size="10.00">A中</text>'  # 16 units wide, centred on 100
+        '<text x="6.50" y="1" font-family="F" font-size="20">A &amp; A</text>'  # 44 units wide, ending at 50.5
+        '<text text-anchor="middle" x="7" font-family="F" font-size="10">A😀</text>'
+        '<text text-anchor="middle" x="7" font-family="G" font-size="10">A</text>'
+        '<text x="3" font-family="F" font-size="10">A</text>')
+    installed = svgtext.font_advances("Noto Sans CJK SC")  # the guide's font: its widths are read from the file
+    assert installed.units == 1000 and installed.widths[ord("中")] == 1000 and installed.widths[ord("i")] < 500
+    assert svgtext.font_advances("No Such Family Anywhere") is None
+
+
+def test_map_labels_are_drawn_on_the_page_not_in_a_group_each(guide_atlas, small_guide):
+    """A centred SVG label, or a faded node, would be a form XObject of its own, each with the page's fonts, which
+    PDF readers parse again one by one: pdftotext took 5.1 s for this guide instead of 0.2 s."""
+    import pikepdf
+
+    whole_map = next(i for i, text in enumerate(pdf_text(small_guide[0]).split("\f")) if "全图" in text)
+    with pikepdf.open(small_guide[0]) as pdf:
+        forms = [name for page in pdf.pages for name, x in (page.obj.Resources.get("/XObject") or {}).items()
+                 if x.get("/Subtype") == "/Form"]
+        assert not forms, forms
+        labels = pdf.pages[whole_map].obj.Contents.read_bytes().count(b"\nBT\n")  # a text object per label
+        assert labels >= len(guide_atlas.outline.topics)
 
 
 def test_the_guide_splits_at_its_markers_and_parts_link_each_other():

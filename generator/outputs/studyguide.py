@@ -26,6 +26,7 @@ from ..views.maps import neighbourhood_dot, unit_map_dot, whole_map_dot
 from ..views.style import SUPPLEMENT, SUPPLEMENT_NOTE
 from ..views.topicview import Neighbour, SnippetView, topic_view
 from .printcode import colour_blocks
+from .svgtext import font_advances, start_anchored
 from .tex import math_html
 
 DIAGRAM_SCALE = 0.75  # Graphviz draws at 14 pt by default; in print that is larger than the 9.5 pt text around it
@@ -84,9 +85,9 @@ def _scaled(text: str, factor: float) -> str:
 
 def _print_svg(text: str) -> str:
     """Graphviz links point at site pages that do not exist in print, and its group ids (`node1`) repeat from one
-    drawing to the next: keep the drawings, drop both."""
+    drawing to the next: keep the drawings, drop both. Labels are placed where they start (see svgtext)."""
     def clean(m: re.Match) -> str:
-        return re.sub(r'(<g) id="[^"]*"', r"\1", re.sub(r"</?a\b[^>]*>", "", m[0]))
+        return start_anchored(re.sub(r'(<g) id="[^"]*"', r"\1", re.sub(r"</?a\b[^>]*>", "", m[0])), font_advances)
 
     return re.sub(r"<svg\b.*?</svg>", clean, text, flags=re.S)
 
@@ -117,15 +118,19 @@ def unit_maps(atlas: Atlas, render_dot: Callable[..., str], unit_ids: list[str],
             (f"{c.id} {c.title}", c.id, _fit(render_dot(unit_map_dot(atlas.graph, unit.id, c.id))))
             for c in unit.chapters]
         for title, key, (svg, page, label) in pieces:
-            svg = _print_svg(svg if keep is None else _dim_outside(svg, keep))
+            svg = _print_svg(svg)
+            svg = svg if keep is None else _dim_outside(svg, keep)
             maps.append({"title": title, "key": key, "svg": Markup(svg), "page": page, "label_pt": label})
     return maps
 
 
 def _dim_outside(svg: str, keep: set[str]) -> str:
-    """Fade the whole map's topics that a learning-path guide does not include."""
+    """Fade the whole map's topics that a learning-path guide does not include. Each shape and label is faded
+    (fill and stroke opacity, inherited): an `opacity` on the node's group would make WeasyPrint draw the node as a
+    group of its own, which PDF readers are slow to draw (see svgtext)."""
     def replace(m: re.Match) -> str:
-        return m[0] if m[2] in keep else m[1] + ' opacity="0.25"' + m[0][len(m[1]):]
+        faded = ' fill-opacity="0.25" stroke-opacity="0.25"'
+        return m[0] if m[2] in keep else m[1] + faded + m[0][len(m[1]):]
 
     return re.sub(r'(<g class="node")>\s*<title>topic:([\d.]+)</title>', replace, svg)
 
