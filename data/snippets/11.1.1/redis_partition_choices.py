@@ -66,6 +66,15 @@ def wait_link(replica, state):
     raise AssertionError(f"replication link never went {state}")
 
 
+def wait_online(master, port):
+    """The master lists the replica by its port once a whole handshake went through."""
+    for _ in range(100):
+        if f"port={port},state=online" in master("INFO", "replication"):
+            return
+        time.sleep(0.1)
+    raise AssertionError("the replica never came online at the master")
+
+
 scratch = tempfile.mkdtemp(prefix="cap-")
 with socket.socket() as s:
     s.bind(("127.0.0.1", 0))
@@ -102,7 +111,12 @@ try:
     assert isinstance(r_read, RespError) and r_read.startswith("MASTERDOWN") and m_write.startswith("NOREPLICAS")
 
     master("CONFIG", "SET", "requirepass", "")        # heal
-    wait_link(replica, "up")
+    # A reconnection begun during the partition can finish after the heal with its REPLCONF steps refused: the
+    # master then keeps a replica without its port whose acks it never counts. Drop such a connection, whether its
+    # handshake is done (a replica) or not (still a normal client): the next one starts after the heal.
+    master("CLIENT", "KILL", "TYPE", "normal")          # every client but this one
+    master("CLIENT", "KILL", "TYPE", "replica")
+    wait_online(master, rport)
     master("SET", "k", "v4")                          # one good replica again: writes accepted
     assert master("WAIT", 1, 10000) == 1
     print("healed: master SET k v4 accepted, replica GET k ->", replica("GET", "k"), "(converged)")

@@ -63,12 +63,14 @@ static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static us_t t_end;
 static void *hammer(void *arg) {
     long *ok = arg;
-    while (real_now() < t_end) {
+    for (;;) {
         pthread_mutex_lock(&mu);
-        *ok += tb_allow(&shared, real_now());
+        us_t now = real_now();            /* read under the lock: a request admitted at `now` is before t_end */
+        int over = now >= t_end;
+        if (!over) *ok += tb_allow(&shared, now);
         pthread_mutex_unlock(&mu);
+        if (over) return NULL;
     }
-    return NULL;
 }
 
 int main(void) {
