@@ -183,9 +183,20 @@ def test_an_outline_with_the_usual_slips_builds_with_no_errata_file(tmp_path, op
     errata = html_lib.unescape((site / "errata.html").read_text(encoding="utf-8"))
     assert "自动更正" in errata and "1.1.2 堆" in errata and "1.1.3 堆" in errata and "1。2 架构" in errata
     assert "前言：这是我整理的大纲" in errata  # the preamble, listed as not used
+    assert f"本站的大纲来自 <code>{folder / 'syllabus.txt'}</code>" in errata  # the path as it is, no `&#46;`
+    assert "没有人工勘误" in errata and "<td></td>" not in errata  # no errata file: a sentence, not an empty table
     topic = html_lib.unescape((site / "topics" / "1.1.3.html").read_text(encoding="utf-8"))
     assert "小顶堆" in topic and "1.1.2 堆" in topic  # the page shows the fix of its own heading
     assert (site / "topics" / "1.2.0.html").is_file()
+    assert f"<code>{folder / 'topics' / '1.1.3.md'}</code> 不存在" in topic  # where to write it, as it is
+
+
+def test_data_text_in_a_code_span_shows_as_it_is():
+    from generator.ground.markup import code
+
+    assert code("data/syllabus.txt") == "`data/syllabus.txt`"
+    assert code("a `b` c") == "``a `b` c``" and code("`x`") == "`` `x` ``"
+    assert code("two\nlines") == "`two lines`"
 
 
 def test_live_preview_rewrites_only_the_pages_an_edit_changes(mini, tmp_path, options):

@@ -17,6 +17,16 @@ def md(text: object) -> str:
     return _MD_SPECIAL.sub(lambda m: f"&#{ord(m[0])};", escaped)
 
 
+def code(text: object) -> str:
+    """Data text as a Markdown code span, shown as it is. `md` cannot be used inside one: a code span decodes no
+    character reference, so `data/syllabus.txt` showed as `data/syllabus&#46;txt`. The backtick run is longer than
+    any in the text."""
+    text = str(text).replace("\n", " ")
+    ticks = "`" * (max((len(m) for m in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{ticks}{pad}{text}{pad}{ticks}"
+
+
 def attr(text: object) -> str:
     return html.escape(str(text), quote=True)
 

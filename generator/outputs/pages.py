@@ -49,8 +49,8 @@ def _env() -> jinja2.Environment:
                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
                              comment_start_string="{##", comment_end_string="##}",
                              trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(md=markup.md, attr=markup.attr, title=markup.title, description=markup.description,
-                       url=markup.url, hours=markup.hours)
+    env.filters.update(md=markup.md, code=markup.code, attr=markup.attr, title=markup.title,
+                       description=markup.description, url=markup.url, hours=markup.hours)
     env.globals.update(fence=markup.fence, SUPPLEMENT=SUPPLEMENT, SUPPLEMENT_NOTE=SUPPLEMENT_NOTE)
     return env
 
