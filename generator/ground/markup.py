@@ -22,7 +22,7 @@ def code(text: object) -> str:
     character reference, so `data/syllabus.txt` showed as `data/syllabus&#46;txt`. The backtick run is longer than
     any in the text."""
     text = str(text).replace("\n", " ")
-    ticks = "`" * (max((len(m) for m in re.findall(r"`+", text)), default=0) + 1)
+    ticks = _backticks(text, 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""
     return f"{ticks}{pad}{text}{pad}{ticks}"
 
@@ -60,9 +60,13 @@ def url(text: str) -> str:
 
 def fence(code: str, info: str = "") -> str:
     """A fenced block whose fence is longer than any backtick run in the code, so no code can close it early."""
-    longest = max((len(m) for m in re.findall(r"`+", code)), default=0)
-    ticks = "`" * max(3, longest + 1)
+    ticks = _backticks(code, 3)
     return f"{ticks}{info}\n{code.rstrip()}\n{ticks}"
+
+
+def _backticks(text: str, least: int) -> str:
+    """A run of backticks longer than any in `text`, and at least `least` long: a code delimiter it cannot close."""
+    return "`" * max(least, max((len(m) for m in re.findall(r"`+", text)), default=0) + 1)
 
 
 def hours(value: float) -> str:

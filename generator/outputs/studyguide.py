@@ -118,21 +118,21 @@ def unit_maps(atlas: Atlas, render_dot: Callable[..., str], unit_ids: list[str],
             (f"{c.id} {c.title}", c.id, _fit(render_dot(unit_map_dot(atlas.graph, unit.id, c.id))))
             for c in unit.chapters]
         for title, key, (svg, page, label) in pieces:
-            svg = _print_svg(svg)
-            svg = svg if keep is None else _dim_outside(svg, keep)
+            svg = _dim_outside(_print_svg(svg), keep)
             maps.append({"title": title, "key": key, "svg": Markup(svg), "page": page, "label_pt": label})
     return maps
 
 
-def _dim_outside(svg: str, keep: set[str]) -> str:
-    """Fade the whole map's topics that a learning-path guide does not include. Each shape and label is faded
-    (fill and stroke opacity, inherited): an `opacity` on the node's group would make WeasyPrint draw the node as a
-    group of its own, which PDF readers are slow to draw (see svgtext)."""
+def _dim_outside(svg: str, keep: set[str] | None) -> str:
+    """Fade a map's topics that a learning-path guide does not include (`keep`; None, the whole guide: none). Each
+    shape and label is faded (fill and stroke opacity, inherited): an `opacity` on the node's group would make
+    WeasyPrint draw the node as a group of its own, which PDF readers are slow to draw (see svgtext). Expects the
+    SVG after `_print_svg`, which drops the node ids Graphviz writes before `class`."""
     def replace(m: re.Match) -> str:
         faded = ' fill-opacity="0.25" stroke-opacity="0.25"'
         return m[0] if m[2] in keep else m[1] + faded + m[0][len(m[1]):]
 
-    return re.sub(r'(<g class="node")>\s*<title>topic:([\d.]+)</title>', replace, svg)
+    return svg if keep is None else re.sub(r'(<g class="node")>\s*<title>topic:([\d.]+)</title>', replace, svg)
 
 
 # ---- the document -------------------------------------------------------------------------------------------
